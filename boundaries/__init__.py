@@ -1,0 +1,1 @@
+"""Polygons as they arrive: formats, CRS, validity, dissolving, matching, simplification."""

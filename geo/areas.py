@@ -1,0 +1,136 @@
+"""Areas and their list status: the queries behind the maps, pages and API.
+
+Each function takes the store and returns a (Geo)DataFrame or plain values; none knows about
+HTTP. Frames keep the store CRS; :mod:`geo.web` prepares them for a browser.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.errors import NotFound
+from geo.store import Store
+from indicators.categories import CATEGORIES, SEVERITY
+from indicators.lists import list_summary
+
+
+def list_years(store: Store) -> list[int]:
+    """Years with an official list (1 December of each year)."""
+    return sorted(int(y) for y in store.read("list_counts")["year"].unique())
+
+
+def require_year(store: Store, year: int) -> int:
+    years = list_years(store)
+    if year not in years:
+        raise NotFound(
+            f"no list for {year}: the store has the lists of "
+            + ", ".join(str(y) for y in years)
+        )
+    return year
+
+
+def municipality_names(store: Store) -> dict[str, str]:
+    """Municipality code → name, from the imported boundaries and the embedded table."""
+    names = dict(zip(store.read("municipality_info")["code"],
+                     store.read("municipality_info")["name"], strict=True))
+    boundaries = store.read("municipalities")
+    if len(boundaries):
+        names.update(zip(boundaries["code"], boundaries["name"], strict=True))
+    return names
+
+
+def _with_municipality(frame: pd.DataFrame, store: Store) -> pd.DataFrame:
+    names = municipality_names(store)
+    frame = frame.copy()
+    frame["municipality_name"] = frame["municipality_code"].map(names).fillna("ikke oplyst")
+    return frame
+
+
+def all_areas(store: Store) -> gpd.GeoDataFrame:
+    """Every area in the store with the years it was on any list."""
+    areas = _with_municipality(store.read("areas"), store)
+    designations = store.read("designations")
+    years = designations.groupby("area_id")["year"].agg(lambda s: sorted(set(int(y) for y in s)))
+    areas["list_years"] = areas["area_id"].map(years).apply(
+        lambda v: v if isinstance(v, list) else []
+    )
+    return areas.sort_values("name", key=lambda s: s.str.casefold()).reset_index(drop=True)
+
+
+def areas_for_year(store: Store, year: int) -> gpd.GeoDataFrame:
+    """Areas designated on the list of ``year``, each with its categories.
+
+    Columns added: ``categories`` (list, least to most severe), ``most_severe_category``.
+    Rows are ordered most severe first, then by name.
+    """
+    require_year(store, year)
+    designations = store.read("designations")
+    rows = designations[designations["year"] == year]
+    cats = rows.groupby("area_id")["category"].agg(
+        lambda s: sorted(set(s), key=SEVERITY.__getitem__)
+    )
+    areas = store.read("areas")
+    listed = areas[areas["area_id"].isin(cats.index)].copy()
+    listed["categories"] = listed["area_id"].map(cats)
+    listed["most_severe_category"] = listed["categories"].map(lambda c: c[-1])
+    listed["_severity"] = listed["most_severe_category"].map(SEVERITY)
+    listed = listed.sort_values(["_severity", "name"], ascending=[False, True])
+    listed = _with_municipality(listed.drop(columns="_severity"), store)
+    return listed.reset_index(drop=True)
+
+
+def year_summary(store: Store, year: int) -> list[dict]:
+    """Official totals and named counts for ``year`` (see :func:`list_summary`)."""
+    require_year(store, year)
+    return list_summary(store.read("designations"), store.read("list_counts"), year)
+
+
+def get_area(store: Store, area_id: str) -> pd.Series:
+    areas = store.read("areas")
+    match = areas[areas["area_id"] == area_id]
+    if match.empty:
+        raise NotFound(f"no area with id {area_id!r}")
+    return _with_municipality(match, store).iloc[0]
+
+
+def area_history(store: Store, area_id: str) -> pd.DataFrame:
+    """The area's status on every list year.
+
+    ``status`` is ``listed`` (with its categories), ``not_listed`` (the loaded lists of that
+    year are complete, so the area was on none of them) or ``unknown`` (the area is not named,
+    but the loaded lists of that year are incomplete, so it may have been on one).
+    """
+    get_area(store, area_id)
+    designations = store.read("designations")
+    counts = store.read("list_counts")
+    out = []
+    for year in list_years(store):
+        own = designations[(designations["year"] == year) & (designations["area_id"] == area_id)]
+        if len(own):
+            cats = sorted(set(own["category"]), key=SEVERITY.__getitem__)
+            out.append({"year": year, "status": "listed", "categories": cats,
+                        "most_severe_category": cats[-1],
+                        "sources": sorted(set(own["source"]))})
+            continue
+        summary = list_summary(designations, counts, year)
+        incomplete = [s["category"] for s in summary if not s["complete"]]
+        out.append({
+            "year": year,
+            "status": "unknown" if incomplete else "not_listed",
+            "categories": [],
+            "most_severe_category": None,
+            "incomplete_categories": incomplete,
+            "sources": [],
+        })
+    return pd.DataFrame(out)
+
+
+def areas_in_municipality(store: Store, code: str) -> gpd.GeoDataFrame:
+    areas = store.read("areas")
+    return _with_municipality(areas[areas["municipality_code"] == code], store)
+
+
+def category_order() -> tuple[str, ...]:
+    """Categories from most to least severe (legend and table order)."""
+    return tuple(reversed(CATEGORIES))

@@ -1,0 +1,1 @@
+"""Indicator tables, the official designation lists and the legal rules. No Flask."""

@@ -1,0 +1,257 @@
+"""The official designation lists: validation, legal implication and merging.
+
+A list row says that an area was designated in a category on 1 December of a year. Rows come
+from the embedded default data or from a user's file (CSV or Excel) with the columns year,
+area (name or id), municipality_code and category, and optionally source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo.errors import InputRejected, Problem
+from geo.naming import area_slug, municipality_code
+from indicators.categories import CATEGORIES, IMPLIES, PLURAL_DA, parse_category
+from indicators.tables import read_table, require_columns
+
+DESIGNATION_COLUMNS = ["area_id", "year", "category", "basis", "source"]
+
+_FILE_COLUMNS = {
+    "year": ("year", "aar", "år", "listeaar", "listeår"),
+    "area": ("area", "area_name", "area_id", "omraade", "område", "boligomraade", "boligområde"),
+    "municipality_code": ("municipality_code", "kommunekode", "komkode", "kommune_kode"),
+    "category": ("category", "kategori", "type"),
+}
+
+
+@dataclass
+class ListRow:
+    year: int
+    area_name: str
+    municipality_code: str
+    category: str
+    basis: str
+    source: str
+
+
+def parse_list_rows(
+    frame: pd.DataFrame,
+    source: str,
+    *,
+    counted_years: set[int],
+    default_source: str | None = None,
+) -> list[ListRow]:
+    """Validate every row of a designation list; refuse the whole file on any problem.
+
+    Checks: the required columns exist; year is a whole number with official counts
+    (``counted_years``); category is one of the four (Danish spellings and the pre-2021 terms
+    accepted); municipality code is a valid code; area name is not blank; no duplicate
+    (year, area, category); an area has one municipality code within a file.
+    """
+    cols = require_columns(frame, source, _FILE_COLUMNS)
+    src_col = "source" if "source" in frame.columns else None
+    basis_col = "basis" if "basis" in frame.columns else None
+    problems: list[Problem] = []
+    rows: list[ListRow] = []
+    seen: dict[tuple[int, str, str], int] = {}
+    municipality_of: dict[str, tuple[str, int]] = {}
+    for i, record in enumerate(frame.to_dict("records"), start=1):
+        row_problems: list[Problem] = []
+        raw_year = str(record[cols["year"]])
+        year = None
+        try:
+            year = int(float(raw_year.replace(",", "."))) if raw_year else None
+            if year is not None and float(raw_year.replace(",", ".")) != year:
+                year = None
+        except ValueError:
+            year = None
+        if year is None:
+            row_problems.append(
+                Problem("not a year", row=i, column=cols["year"], value=raw_year,
+                        expected="a whole year such as 2022")
+            )
+        elif year not in counted_years:
+            row_problems.append(
+                Problem(
+                    "no official count is known for this list year, so the list cannot be "
+                    "checked against it",
+                    row=i, column=cols["year"], value=raw_year,
+                    expected="one of " + ", ".join(str(y) for y in sorted(counted_years)),
+                )
+            )
+        raw_cat = record[cols["category"]]
+        category = parse_category(raw_cat)
+        if category is None:
+            row_problems.append(
+                Problem("unknown category", row=i, column=cols["category"], value=raw_cat,
+                        expected="one of " + ", ".join(CATEGORIES))
+            )
+        raw_code = record[cols["municipality_code"]]
+        try:
+            code = municipality_code(raw_code)
+        except ValueError:
+            code = None
+            row_problems.append(
+                Problem("not a municipality code", row=i, column=cols["municipality_code"],
+                        value=raw_code, expected="a code from 101 to 999, e.g. 751 for Aarhus")
+            )
+        name = str(record[cols["area"]])
+        if not name or not any(ch.isalnum() for ch in name):
+            row_problems.append(
+                Problem("area is blank", row=i, column=cols["area"], value=name,
+                        expected="the area's name as on the official list")
+            )
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        slug = area_slug(name)
+        key = (year, slug, category)
+        if key in seen:
+            problems.append(
+                Problem(
+                    f"duplicate of row {seen[key]} (same year, area and category)",
+                    row=i, column=cols["area"], value=name,
+                )
+            )
+            continue
+        seen[key] = i
+        if slug in municipality_of and municipality_of[slug][0] != code:
+            first_code, first_row = municipality_of[slug]
+            problems.append(
+                Problem(
+                    f"area has municipality code {first_code} in row {first_row}",
+                    row=i, column=cols["municipality_code"], value=raw_code,
+                    expected=f"the same code, {first_code}",
+                )
+            )
+            continue
+        municipality_of.setdefault(slug, (code, i))
+        rows.append(
+            ListRow(
+                year=year,
+                area_name=name,
+                municipality_code=code,
+                category=category,
+                basis=str(record[basis_col]) if basis_col else "",
+                source=str(record[src_col]) if src_col and record[src_col] else
+                (default_source or source),
+            )
+        )
+    if problems:
+        raise InputRejected(source, problems)
+    return rows
+
+
+def read_list_file(path, *, counted_years: set[int]) -> list[ListRow]:
+    """Read and validate a designation list file (CSV or Excel)."""
+    frame = read_table(path)
+    return parse_list_rows(frame, str(path), counted_years=counted_years)
+
+
+def add_implied(designations: pd.DataFrame) -> pd.DataFrame:
+    """Add the rows the law implies (omdannelsesområde ⇒ parallelsamfund ⇒ udsat)."""
+    frame = designations
+    for _ in range(len(IMPLIES)):
+        have = set(zip(frame["area_id"], frame["year"], frame["category"], strict=True))
+        extra = []
+        for area_id, year, category in list(have):
+            broader = IMPLIES.get(category)
+            if broader and (area_id, year, broader) not in have:
+                extra.append(
+                    {
+                        "area_id": area_id,
+                        "year": year,
+                        "category": broader,
+                        "basis": f"implied: every {category} is by law also {broader} "
+                        "(almenboligloven § 61 a)",
+                        "source": "almenboligloven § 61 a",
+                    }
+                )
+        if not extra:
+            break
+        frame = pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
+    return frame.sort_values(["year", "category", "area_id"]).reset_index(drop=True)
+
+
+def check_against_counts(
+    designations: pd.DataFrame,
+    counts: pd.DataFrame,
+    source: str,
+    describe: Callable[[str], str] = str,
+) -> None:
+    """Refuse a list that names more areas in a (year, category) than the official count."""
+    named = designations.groupby(["year", "category"]).size()
+    official = counts.set_index(["year", "category"])["count"]
+    problems = []
+    for (year, category), n in named.items():
+        limit = official.get((year, category))
+        if limit is None:
+            problems.append(
+                Problem(
+                    f"{n} {PLURAL_DA[category]} named for {year}, but no official count "
+                    f"exists for that year and category",
+                    column="category", value=category,
+                )
+            )
+        elif n > limit:
+            problems.append(
+                Problem(
+                    f"{n} {PLURAL_DA[category]} named for {year}, more than the official "
+                    f"{limit}",
+                    column="year", value=year, expected=f"at most {limit}",
+                )
+            )
+    if problems:
+        raise InputRejected(source, problems)
+
+
+def merge_lists(existing: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
+    """Replace the (year, category) lists present in ``incoming``; keep all others."""
+    replaced = set(zip(incoming["year"], incoming["category"], strict=True))
+    keep = [
+        (y, c) not in replaced
+        for y, c in zip(existing["year"], existing["category"], strict=True)
+    ]
+    # Implied rows are recomputed after the merge, so drop the old ones.
+    base = existing[keep]
+    base = base[~base["basis"].astype(str).str.startswith("implied: every")]
+    merged = pd.concat([base, incoming[DESIGNATION_COLUMNS]], ignore_index=True)
+    merged = merged.drop_duplicates(["area_id", "year", "category"], keep="last")
+    return add_implied(merged)
+
+
+def list_summary(designations: pd.DataFrame, counts: pd.DataFrame, year: int) -> list[dict]:
+    """Official total and named count per category for one list year.
+
+    Also gives the count per *most severe* category as the front page of udsatteområder.dk
+    shows it (7 udsatte, 1 parallelsamfund, 9 omdannelsesområder on 1 Dec 2022), derived from
+    the official totals: udsat only = udsat − parallelsamfund, parallelsamfund only =
+    parallelsamfund − omdannelsesområder.
+    """
+    year_counts = counts[counts["year"] == year].set_index("category")["count"]
+    year_rows = designations[designations["year"] == year]
+    named = year_rows.groupby("category")["area_id"].nunique()
+    exclusive = {
+        "udsat": "parallelsamfund",
+        "parallelsamfund": "omdannelsesomraade",
+    }
+    out = []
+    for category in reversed(CATEGORIES):
+        if category not in year_counts.index:
+            continue
+        official = int(year_counts[category])
+        narrower = exclusive.get(category)
+        only = official - int(year_counts[narrower]) if narrower in year_counts.index else official
+        out.append(
+            {
+                "category": category,
+                "official": official,
+                "named": int(named.get(category, 0)),
+                "most_severe_official": only,
+                "complete": int(named.get(category, 0)) == official,
+            }
+        )
+    return out
