@@ -48,7 +48,9 @@ def approximate_areas(
     frame = areas.merge(locations, on="area_id", how="left", validate="one_to_one")
     frame = frame.merge(
         towns[["code", "town", "town_lat", "town_lon", "town_source"]],
-        left_on="municipality_code", right_on="code", how="left",
+        left_on="municipality_code",
+        right_on="code",
+        how="left",
     )
     own = frame["lat"].notna()
     town = ~own & frame["town_lat"].notna()
@@ -57,7 +59,9 @@ def approximate_areas(
     radius = frame["uncertainty_m"].where(own, TOWN_RADIUS_M).astype(float)
     located = lat.notna()
 
-    points = gpd.GeoSeries(gpd.points_from_xy(lon[located], lat[located]), index=frame.index[located])
+    points = gpd.GeoSeries(
+        gpd.points_from_xy(lon[located], lat[located]), index=frame.index[located]
+    )
     geometry = gpd.GeoSeries([None] * len(frame), index=frame.index, crs=STORE_CRS)
     if located.any():
         geometry[located] = discs(points, radius[located])

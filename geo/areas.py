@@ -24,16 +24,20 @@ def require_year(store: Store, year: int) -> int:
     years = list_years(store)
     if year not in years:
         raise NotFound(
-            f"no list for {year}: the store has the lists of "
-            + ", ".join(str(y) for y in years)
+            f"no list for {year}: the store has the lists of " + ", ".join(str(y) for y in years)
         )
     return year
 
 
 def municipality_names(store: Store) -> dict[str, str]:
     """Municipality code → name, from the imported boundaries and the embedded table."""
-    names = dict(zip(store.read("municipality_info")["code"],
-                     store.read("municipality_info")["name"], strict=True))
+    names = dict(
+        zip(
+            store.read("municipality_info")["code"],
+            store.read("municipality_info")["name"],
+            strict=True,
+        )
+    )
     boundaries = store.read("municipalities")
     if len(boundaries):
         names.update(zip(boundaries["code"], boundaries["name"], strict=True))
@@ -52,8 +56,8 @@ def all_areas(store: Store) -> gpd.GeoDataFrame:
     areas = _with_municipality(store.read("areas"), store)
     designations = store.read("designations")
     years = designations.groupby("area_id")["year"].agg(lambda s: sorted(set(int(y) for y in s)))
-    areas["list_years"] = areas["area_id"].map(years).apply(
-        lambda v: v if isinstance(v, list) else []
+    areas["list_years"] = (
+        areas["area_id"].map(years).apply(lambda v: v if isinstance(v, list) else [])
     )
     return areas.sort_values("name", key=lambda s: s.str.casefold()).reset_index(drop=True)
 
@@ -109,20 +113,28 @@ def area_history(store: Store, area_id: str) -> pd.DataFrame:
         own = designations[(designations["year"] == year) & (designations["area_id"] == area_id)]
         if len(own):
             cats = sorted(set(own["category"]), key=SEVERITY.__getitem__)
-            out.append({"year": year, "status": "listed", "categories": cats,
-                        "most_severe_category": cats[-1],
-                        "sources": sorted(set(own["source"]))})
+            out.append(
+                {
+                    "year": year,
+                    "status": "listed",
+                    "categories": cats,
+                    "most_severe_category": cats[-1],
+                    "sources": sorted(set(own["source"])),
+                }
+            )
             continue
         summary = list_summary(designations, counts, year)
         incomplete = [s["category"] for s in summary if not s["complete"]]
-        out.append({
-            "year": year,
-            "status": "unknown" if incomplete else "not_listed",
-            "categories": [],
-            "most_severe_category": None,
-            "incomplete_categories": incomplete,
-            "sources": [],
-        })
+        out.append(
+            {
+                "year": year,
+                "status": "unknown" if incomplete else "not_listed",
+                "categories": [],
+                "most_severe_category": None,
+                "incomplete_categories": incomplete,
+                "sources": [],
+            }
+        )
     return pd.DataFrame(out)
 
 

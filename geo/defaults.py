@@ -42,12 +42,14 @@ def load_municipality_info() -> pd.DataFrame:
     return info
 
 
-def build_default_store(store: Store, outline_path: str | Path | None = None,
-                        with_outline: bool = True) -> dict[str, int]:
+def build_default_store(
+    store: Store, outline_path: str | Path | None = None, with_outline: bool = True
+) -> dict[str, int]:
     """(Re)build ``store`` from the embedded default data; returns record counts."""
     counts = load_counts()
     rows = parse_list_rows(
-        _read("designations.csv"), str(DATA_DIR / "designations.csv"),
+        _read("designations.csv"),
+        str(DATA_DIR / "designations.csv"),
         counted_years=set(counts["year"]),
     )
     designations = pd.DataFrame(
@@ -80,8 +82,9 @@ def build_default_store(store: Store, outline_path: str | Path | None = None,
         locations[col] = pd.to_numeric(locations[col])
     locations = locations[locations["area_id"].isin(names["area_id"])]
     info = load_municipality_info()
-    areas = approximate_areas(names, locations.drop(columns=["area_name", "municipality_name"]),
-                              info)
+    areas = approximate_areas(
+        names, locations.drop(columns=["area_name", "municipality_name"]), info
+    )
     areas["boundary_note"] = APPROXIMATE_LABEL_DA
     areas.loc[areas["boundary_source"] == "none", "boundary_note"] = "placering ikke oplyst"
 
@@ -104,30 +107,39 @@ def build_default_store(store: Store, outline_path: str | Path | None = None,
             "forebyggelsesområder)",
             source="data/default/designations.csv (per-row sources: news coverage, ministry "
             "notes, law texts)",
-            licence=FACTS_LICENCE, records=len(designations),
+            licence=FACTS_LICENCE,
+            records=len(designations),
         )
         w.record_provenance(
-            "list_counts", description="Official number of areas per list year and category",
+            "list_counts",
+            description="Official number of areas per list year and category",
             source="data/default/list_counts.csv (bl.dk, mondaq, per row)",
-            licence=FACTS_LICENCE, records=len(counts),
+            licence=FACTS_LICENCE,
+            records=len(counts),
         )
         w.record_provenance(
             "areas",
             description="Approximate area locations drawn as discs whose radius is the "
             "location's uncertainty — not official boundaries",
             source="data/default/area_locations.csv and municipalities.csv (per-row sources)",
-            licence=FACTS_LICENCE, records=len(areas),
+            licence=FACTS_LICENCE,
+            records=len(areas),
         )
         w.record_provenance(
-            "municipality_info", description="Names and main towns of the municipalities "
-            "concerned", source="data/default/municipalities.csv",
-            licence=FACTS_LICENCE, records=len(info),
+            "municipality_info",
+            description="Names and main towns of the municipalities concerned",
+            source="data/default/municipalities.csv",
+            licence=FACTS_LICENCE,
+            records=len(info),
         )
         if outline is not None:
             w.write("outline", outline)
             w.record_provenance(
-                "outline", description="Denmark's outline for the national map",
-                source=OUTLINE_SOURCE, licence=OUTLINE_LICENCE, records=len(outline),
+                "outline",
+                description="Denmark's outline for the national map",
+                source=OUTLINE_SOURCE,
+                licence=OUTLINE_LICENCE,
+                records=len(outline),
             )
     return {
         "areas": len(areas),

@@ -113,8 +113,10 @@ class AreaMatcher:
             known_parts = name_parts(known)
             for p in parts:
                 for k in known_parts:
-                    if p == k or (len(p) >= 5 and k.startswith(p)) or (
-                        len(k) >= 5 and p.startswith(k)
+                    if (
+                        p == k
+                        or (len(p) >= 5 and k.startswith(p))
+                        or (len(k) >= 5 and p.startswith(k))
                     ):
                         hits.add(area_id)
         if len(hits) == 1:
@@ -125,6 +127,10 @@ class AreaMatcher:
             ((difflib.SequenceMatcher(None, slug, a).ratio(), a) for a in candidates),
             reverse=True,
         )
-        if scored and scored[0][0] >= 0.85 and (len(scored) == 1 or scored[1][0] < scored[0][0] - 0.05):
+        if (
+            scored
+            and scored[0][0] >= 0.85
+            and (len(scored) == 1 or scored[1][0] < scored[0][0] - 0.05)
+        ):
             return scored[0][1]
         return None

@@ -116,11 +116,10 @@ class Store:
                 )
             raise StoreError(f"store {self.path} has no table {name!r}")
         frame = pyogrio.read_dataframe(self.path, layer=name)
-        if name in SPATIAL_LAYERS:
-            if frame.crs is None or frame.crs.to_epsg() != 25832:
-                raise StoreError(
-                    f"layer {name!r} in {self.path} is in {frame.crs}, expected {STORE_CRS}"
-                )
+        if name in SPATIAL_LAYERS and (frame.crs is None or frame.crs.to_epsg() != 25832):
+            raise StoreError(
+                f"layer {name!r} in {self.path} is in {frame.crs}, expected {STORE_CRS}"
+            )
         return frame
 
     def meta(self) -> dict[str, str]:
@@ -183,7 +182,11 @@ class StoreWriter:
             if frame.crs is None or frame.crs.to_epsg() != 25832:
                 raise ValueError(f"layer {name!r} must be in {STORE_CRS}, got {frame.crs}")
             pyogrio.write_dataframe(
-                frame, self.path, layer=name, driver="GPKG", geometry_type="MultiPolygon",
+                frame,
+                self.path,
+                layer=name,
+                driver="GPKG",
+                geometry_type="MultiPolygon",
                 promote_to_multi=True,
             )
         else:
@@ -234,9 +237,7 @@ class StoreWriter:
             values = {}
         version = int(values.get("data_version", "0")) + 1
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        values.update(
-            {"data_version": str(version), "schema": SCHEMA_VERSION, "written_at": now}
-        )
+        values.update({"data_version": str(version), "schema": SCHEMA_VERSION, "written_at": now})
         values.setdefault("built_at", now)
         self.write(
             "meta",

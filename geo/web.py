@@ -35,8 +35,9 @@ def _require_store_crs(frame: gpd.GeoDataFrame) -> None:
         raise ValueError(f"expected a frame in {STORE_CRS}, got {frame.crs}")
 
 
-def simplify(frame: gpd.GeoDataFrame, tolerance_m: float, *, coverage: bool = False
-             ) -> gpd.GeoDataFrame:
+def simplify(
+    frame: gpd.GeoDataFrame, tolerance_m: float, *, coverage: bool = False
+) -> gpd.GeoDataFrame:
     """Topology-preserving simplification in the store CRS.
 
     ``coverage=True`` treats the polygons as a coverage (shared borders stay shared).
@@ -57,14 +58,28 @@ def simplify(frame: gpd.GeoDataFrame, tolerance_m: float, *, coverage: bool = Fa
     return out
 
 
-def to_web(frame: gpd.GeoDataFrame, *, zoom: float | None = None, coverage: bool = False,
-           precision: float = 1e-5) -> gpd.GeoDataFrame:
+def precision_for_zoom(zoom: float) -> float:
+    """A decimal coordinate grid (degrees) finer than a quarter pixel at ``zoom``."""
+    degrees_per_pixel = 360.0 / (256 * 2**zoom)
+    return 10.0 ** math.floor(math.log10(degrees_per_pixel / 4))
+
+
+def to_web(
+    frame: gpd.GeoDataFrame,
+    *,
+    zoom: float | None = None,
+    coverage: bool = False,
+    precision: float | None = None,
+) -> gpd.GeoDataFrame:
     """Simplify for ``zoom`` (if given), reproject to WGS84 and round coordinates.
 
     ``precision`` is the coordinate grid in degrees (1e-5° ≈ 1 m), applied with
-    ``shapely.set_precision`` so rounding cannot produce invalid polygons.
+    ``shapely.set_precision`` so rounding cannot produce invalid polygons. By default it
+    follows ``zoom`` (:func:`precision_for_zoom`), or 1e-6° without a zoom.
     """
     _require_store_crs(frame)
+    if precision is None:
+        precision = precision_for_zoom(zoom) if zoom is not None else 1e-6
     if zoom is not None:
         frame = simplify(frame, tolerance_for_zoom(zoom), coverage=coverage)
     out = frame.to_crs(WEB_CRS)
@@ -78,8 +93,12 @@ def to_web(frame: gpd.GeoDataFrame, *, zoom: float | None = None, coverage: bool
     return out
 
 
-def zoom_to_fit(bounds_m: tuple[float, float, float, float], width_px: int = 700,
-                height_px: int = 560, max_zoom: int = 16) -> int:
+def zoom_to_fit(
+    bounds_m: tuple[float, float, float, float],
+    width_px: int = 700,
+    height_px: int = 560,
+    max_zoom: int = 16,
+) -> int:
     """The largest whole zoom at which ``bounds_m`` (store CRS) fits the given map size."""
     minx, miny, maxx, maxy = bounds_m
     span = max(maxx - minx, 1.0), max(maxy - miny, 1.0)

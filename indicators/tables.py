@@ -49,9 +49,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
                 delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
             except csv.Error:
                 delimiter = ";" if sample.count(";") > sample.count(",") else ","
-            frame = pd.read_csv(
-                io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False
-            )
+            frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False)
         else:
             raise InputRejected(
                 str(path),
@@ -102,7 +100,11 @@ def parse_number(text: str) -> float | None:
     if t == "" or t in {"-", "–"}:
         return None
     if "," in t and "." in t:
-        t = t.replace(".", "").replace(",", ".") if t.rfind(",") > t.rfind(".") else t.replace(",", "")
+        t = (
+            t.replace(".", "").replace(",", ".")
+            if t.rfind(",") > t.rfind(".")
+            else t.replace(",", "")
+        )
     elif "," in t:
         t = t.replace(",", ".")
     return float(t)

@@ -1,0 +1,63 @@
+# Områdekort: the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STORE  ?= var/omraadekort.gpkg
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run install install-test test lint format bench store serve-dev chromium clean
+
+## make run: install everything, build the default store if absent, serve with gunicorn
+run: install store
+	$(BIN)/omraadekort serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+## make test: install the test tools and the system Chromium, lint, run the whole suite
+test: install-test chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+install-test: install $(VENV)/.installed-test
+
+$(VENV)/.installed-test: pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser of its own).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+store: install
+	$(BIN)/omraadekort build-store --store $(STORE) --if-missing
+
+serve-dev: install store
+	$(BIN)/omraadekort serve --dev --store $(STORE) --host $(HOST) --port $(PORT)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install store
+	$(BIN)/python bench/national_page.py
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,101 @@
+"""The layers of each map, simplified for its opening zoom and reprojected to WGS84.
+
+The web service turns these frames into Folium maps; all geometry work happens here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import shapely
+
+from geo import STORE_CRS
+from geo.areas import areas_for_year, get_area
+from geo.store import Store
+from geo.web import to_web, zoom_to_fit
+
+# Denmark, Bornholm included, fits a ~700 px wide map at zoom 7.
+NATIONAL_ZOOM = 7
+AREA_CONTEXT_M = 2500.0  # ground around an area shown on its page
+
+
+@dataclass
+class MapData:
+    layers: dict[str, gpd.GeoDataFrame]
+    bounds: list[list[float]]  # [[south, west], [north, east]] in WGS84
+    zoom: int
+
+
+def _wgs84_bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
+    minx, miny, maxx, maxy = frame.to_crs("EPSG:4326").total_bounds
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def national_map_data(store: Store, year: int) -> MapData:
+    """Outline and the areas of the list of ``year`` for the national map."""
+    areas = areas_for_year(store, year)
+    located = areas[~areas.geometry.isna()]
+    outline = store.read("outline")
+    extent = outline if len(outline) else located
+    bounds = _wgs84_bounds(extent) if len(extent) else [[54.5, 8.0], [57.8, 15.2]]
+    return MapData(
+        layers={
+            "outline": to_web(outline, zoom=NATIONAL_ZOOM, coverage=True),
+            # Areas stay round when a reader zooms in a few steps from the national view.
+            "areas": to_web(located, zoom=NATIONAL_ZOOM + 4),
+            "unlocated": areas[areas.geometry.isna()].drop(columns="geometry"),
+        },
+        bounds=bounds,
+        zoom=NATIONAL_ZOOM,
+    )
+
+
+def area_map_data(store: Store, area_id: str) -> MapData | None:
+    """The area, its municipality (when boundaries are loaded), neighbours and coastline.
+
+    None when there is nothing to draw: no shape for the area and no municipal boundary.
+    """
+    area = get_area(store, area_id)
+    frame = gpd.GeoDataFrame([area], geometry="geometry", crs=STORE_CRS)
+    municipalities = store.read("municipalities")
+    municipality = municipalities[municipalities["code"] == area["municipality_code"]]
+    focus = municipality if area.geometry is None or area.geometry.is_empty else frame
+    if focus.empty:
+        return None
+    minx, miny, maxx, maxy = focus.total_bounds
+    window = (
+        minx - AREA_CONTEXT_M,
+        miny - AREA_CONTEXT_M,
+        maxx + AREA_CONTEXT_M,
+        maxy + AREA_CONTEXT_M,
+    )
+    zoom = zoom_to_fit(window)
+    # Context is clipped to three times the window so the page carries no far-away detail.
+    wide = (
+        window[0] - (window[2] - window[0]),
+        window[1] - (window[3] - window[1]),
+        window[2] + (window[2] - window[0]),
+        window[3] + (window[3] - window[1]),
+    )
+
+    def clipped(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        if layer.empty:
+            return layer
+        out = layer.copy()
+        out["geometry"] = shapely.clip_by_rect(out.geometry.values, *wide)
+        return out[~out.geometry.is_empty]
+
+    all_areas = store.read("areas")
+    neighbours = all_areas[(all_areas["area_id"] != area_id) & ~all_areas.geometry.isna()]
+    neighbours = neighbours[neighbours.intersects(shapely.box(*wide))]
+    return MapData(
+        layers={
+            "outline": to_web(clipped(store.read("outline")), zoom=zoom),
+            "municipality": to_web(clipped(municipality), zoom=zoom),
+            "neighbours": to_web(neighbours, zoom=zoom),
+            "area": to_web(frame[~frame.geometry.isna()], zoom=zoom + 2),
+        },
+        bounds=_wgs84_bounds(gpd.GeoDataFrame(geometry=[shapely.box(*window)], crs=STORE_CRS)),
+        zoom=zoom,
+    )

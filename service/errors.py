@@ -1,0 +1,78 @@
+"""Errors with their HTTP meaning, and one JSON shape for every API error.
+
+Under ``/api`` every error is ``{"status": 404, "code": "not_found", "message": "..."}``;
+elsewhere the same error renders as a Danish page.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from geo.errors import NotFound, StoreError
+
+
+class APIError(Exception):
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class BadParameter(APIError):
+    status = 400
+    code = "bad_parameter"
+
+
+class NotFoundError(APIError):
+    status = 404
+    code = "not_found"
+
+
+_TITLES_DA = {
+    400: "Ugyldig forespørgsel",
+    404: "Siden findes ikke",
+    405: "Metoden er ikke tilladt",
+    500: "Der opstod en fejl",
+    503: "Tjenesten er ikke klar",
+}
+
+
+def _respond(status: int, code: str, message: str):
+    if request.path.startswith("/api") or request.path == "/oembed":
+        response = jsonify({"status": status, "code": code, "message": message})
+        response.status_code = status
+        return response
+    return (
+        render_template(
+            "error.html", status=status, title=_TITLES_DA.get(status, "Fejl"), message=message
+        ),
+        status,
+    )
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(APIError)
+    def _api_error(exc: APIError):
+        return _respond(exc.status, exc.code, exc.message)
+
+    @app.errorhandler(NotFound)
+    def _not_found(exc: NotFound):
+        return _respond(404, "not_found", str(exc.args[0]) if exc.args else "not found")
+
+    @app.errorhandler(StoreError)
+    def _store_error(exc: StoreError):
+        app.logger.error("store unavailable: %s", exc)
+        return _respond(503, "store_unavailable", str(exc))
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return _respond(exc.code or 500, code, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        return _respond(500, "internal_error", "an unexpected error occurred")

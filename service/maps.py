@@ -1,0 +1,238 @@
+"""Tile-free Folium maps.
+
+Each map is built from :mod:`geo.mapdata` layers (already simplified and in WGS84) into two
+parts: the map's ``<div>`` for the page, and its script, served by the service at its own URL
+so pages carry no inline script. Map ids are derived from the route, so a page rendered by
+one worker and a script rendered by another agree. Leaflet is the only library loaded, from
+the service itself; Folium's default CDN links are never emitted.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+from markupsafe import escape
+
+from geo.mapdata import MapData
+from indicators.categories import CATEGORIES, LABELS_DA, SEVERITY
+
+# Paul Tol's "vibrant" scheme: distinguishable with the common colour-vision deficiencies.
+CATEGORY_COLOURS = {
+    "omdannelsesomraade": "#CC3311",
+    "parallelsamfund": "#EE7733",
+    "udsat": "#0077BB",
+    "forebyggelsesomraade": "#009988",
+}
+OUTLINE_STYLE = {"fillColor": "#efeee9", "color": "#8a8a8a", "weight": 1, "fillOpacity": 1.0}
+MUNICIPALITY_STYLE = {
+    "fillColor": "#ffffff",
+    "color": "#555555",
+    "weight": 2,
+    "fillOpacity": 0.5,
+    "dashArray": None,
+}
+APPROXIMATE_DASH = "5 4"
+
+
+@dataclass(frozen=True)
+class BuiltMap:
+    div_id: str
+    html: str
+    script: str
+
+
+def _area_style(category: str, approximate: bool, *, weight: float) -> dict:
+    """Pure style of an area shape: colour by category, dashed when only approximate."""
+    return {
+        "color": CATEGORY_COLOURS[category],
+        "fillColor": CATEGORY_COLOURS[category],
+        "fillOpacity": 0.35,
+        "weight": weight,
+        "dashArray": APPROXIMATE_DASH if approximate else None,
+        "className": f"omr-area omr-cat-{category}",
+    }
+
+
+def _new_map(key: str, data: MapData, *, min_zoom: int = 5, max_zoom: int = 17) -> folium.Map:
+    from service.assets import vendor_url
+
+    m = folium.Map(
+        location=[
+            (data.bounds[0][0] + data.bounds[1][0]) / 2,
+            (data.bounds[0][1] + data.bounds[1][1]) / 2,
+        ],
+        zoom_start=data.zoom,
+        tiles=None,
+        min_zoom=min_zoom,
+        max_zoom=max_zoom,
+        control_scale=True,
+        attribution_control=False,
+    )
+    # Deterministic id: the page and its script may come from different workers.
+    m._id = key
+    m.default_js = [("leaflet", vendor_url("leaflet", "leaflet.js"))]
+    m.default_css = [("leaflet_css", vendor_url("leaflet", "leaflet.css"))]
+    return m
+
+
+def _outline(m: folium.Map, outline: gpd.GeoDataFrame, name: str = "Danmark") -> None:
+    if outline.empty:
+        return
+    folium.GeoJson(
+        outline[["geometry"]].__geo_interface__,
+        name=name,
+        style_function=lambda _f: OUTLINE_STYLE,
+        interactive=False,
+        control=False,
+    ).add_to(m)
+
+
+def _popup_html(row, area_url: Callable[[str], str], year: int | None) -> str:
+    cats = (
+        ", ".join(
+            LABELS_DA[c] for c in sorted(row["categories"], key=SEVERITY.__getitem__, reverse=True)
+        )
+        if year
+        else ""
+    )
+    parts = [
+        f"<strong>{escape(row['name'])}</strong>",
+        f"{escape(row['municipality_name'])} Kommune",
+    ]
+    if cats:
+        parts.append(f"{escape(cats)} ({year})")
+    if row["boundary_source"] == "approximate":
+        parts.append(f"<em>{escape(row['boundary_note'])}</em>")
+    parts.append(f'<a href="{escape(area_url(row["area_id"]))}">Gå til områdets side</a>')
+    return "<br>".join(parts)
+
+
+def _areas_geojson(areas: gpd.GeoDataFrame, area_url, year) -> dict:
+    frame = gpd.GeoDataFrame(
+        {
+            "area_id": areas["area_id"],
+            "name": areas["name"],
+            "category": areas["most_severe_category"],
+            "approximate": areas["boundary_source"] == "approximate",
+            "popup": [_popup_html(r, area_url, year) for _, r in areas.iterrows()],
+        },
+        geometry=areas.geometry,
+        crs=areas.crs,
+    )
+    return frame.__geo_interface__
+
+
+def _render(m: folium.Map) -> BuiltMap:
+    root = m.get_root()
+    root.render()
+    return BuiltMap(
+        div_id=m.get_name(), html=root.html.render().strip(), script=root.script.render().strip()
+    )
+
+
+def national_map(data: MapData, year: int, area_url: Callable[[str], str]) -> BuiltMap:
+    """Outline plus every located area of the list, one toggleable layer per category."""
+    m = _new_map(f"national_{year}", data)
+    _outline(m, data.layers["outline"])
+    areas = data.layers["areas"]
+    for category in reversed(CATEGORIES):
+        subset = areas[areas["most_severe_category"] == category]
+        if subset.empty:
+            continue
+        group = folium.FeatureGroup(name=f"{LABELS_DA[category]} ({len(subset)})")
+        folium.GeoJson(
+            _areas_geojson(subset, area_url, year),
+            style_function=lambda f: _area_style(
+                f["properties"]["category"], f["properties"]["approximate"], weight=4
+            ),
+            highlight_function=lambda _f: {"weight": 7, "fillOpacity": 0.6},
+            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
+        ).add_to(group)
+        group.add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.fit_bounds(data.bounds)
+    return _render(m)
+
+
+def area_map(data: MapData, area: dict, area_url: Callable[[str], str]) -> BuiltMap:
+    """One area, with its municipality, neighbouring areas and coastline for context."""
+    m = _new_map(f"area_{area['area_id'].replace('-', '_')}", data, min_zoom=6, max_zoom=18)
+    _outline(m, data.layers.get("outline", gpd.GeoDataFrame()))
+    municipality = data.layers.get("municipality")
+    if municipality is not None and not municipality.empty:
+        folium.GeoJson(
+            municipality[["geometry"]].__geo_interface__,
+            name="Kommunegrænse",
+            style_function=lambda _f: MUNICIPALITY_STYLE,
+            interactive=False,
+        ).add_to(m)
+    neighbours = data.layers.get("neighbours")
+    if neighbours is not None and not neighbours.empty:
+        folium.GeoJson(
+            gpd.GeoDataFrame(
+                {"name": neighbours["name"]}, geometry=neighbours.geometry, crs=neighbours.crs
+            ).__geo_interface__,
+            name="Andre områder",
+            style_function=lambda _f: {
+                "color": "#666666",
+                "weight": 1,
+                "fillOpacity": 0.1,
+                "dashArray": APPROXIMATE_DASH,
+                "className": "omr-neighbour",
+            },
+            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        ).add_to(m)
+    shape = data.layers.get("area")
+    if shape is not None and not shape.empty:
+        category = area.get("most_severe_category") or "udsat"
+        approximate = area["boundary_source"] == "approximate"
+        colour = CATEGORY_COLOURS.get(category, "#444444")
+        folium.GeoJson(
+            gpd.GeoDataFrame(
+                {"name": [area["name"]]}, geometry=shape.geometry.values, crs=shape.crs
+            ).__geo_interface__,
+            name=area["name"],
+            style_function=lambda _f: {
+                "color": colour,
+                "fillColor": colour,
+                "fillOpacity": 0.3,
+                "weight": 3,
+                "dashArray": APPROXIMATE_DASH if approximate else None,
+                "className": "omr-area",
+            },
+            tooltip=folium.Tooltip(
+                f"{escape(area['name'])}: {escape(area['boundary_note'])}"
+                if approximate
+                else str(escape(area["name"]))
+            ),
+        ).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.fit_bounds(data.bounds)
+    return _render(m)
+
+
+class MapCache:
+    """A small LRU of built maps keyed by (route, parameters, data version)."""
+
+    def __init__(self, size: int = 64):
+        self._items: OrderedDict[tuple, BuiltMap] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, build: Callable[[], BuiltMap]) -> BuiltMap:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        built = build()
+        with self._lock:
+            self._items[key] = built
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return built
