@@ -1,0 +1,91 @@
+import re
+
+import pytest
+
+# Any absolute URL in a src/href attribute or a script is a request to another host.
+ABSOLUTE_URL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.I)
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_national_page_defaults_to_latest_list(client):
+    html = _text(client.get("/"))
+    assert "Udpegede boligområder pr. 1. december 2024" in html
+    assert 'lang="da"' in html
+
+
+def test_national_page_2022_shows_front_page_counts(client):
+    html = _text(client.get("/kort?aar=2022"))
+    tally = dict(re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", html))
+    assert tally["Omdannelsesområder"] == "9"
+    assert tally["Parallelsamfund"] == "1"
+    assert tally["Udsatte områder"] == "7"
+    assert tally["Udsatte boligområder i alt"] == "17"
+    assert "13 af 17 udsatte boligområder er navngivet i de indlæste data" in html
+    assert html.count('<tr data-area-id="') == 18
+
+
+def test_national_page_loads_map_script_from_own_host(client):
+    html = _text(client.get("/kort?aar=2022"))
+    assert not ABSOLUTE_URL.search(html)
+    script = re.search(r'<script src="(/kort/2022/kort\.js\?v=\d+)"></script>', html)
+    assert script, "map script tag missing"
+    js = client.get(script.group(1))
+    assert js.status_code == 200
+    assert js.mimetype == "text/javascript"
+    body = _text(js)
+    assert "L.map(" in body and '"map_national_2022"' in body
+    assert "http://" not in body and "https://" not in body
+    assert 'id="map_national_2022"' in html
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/kort?aar=abc", 400),
+        ("/kort?aar=20222", 400),
+        ("/kort?aar=2012", 404),
+        ("/kort/2012/kort.js", 404),
+        ("/omraader/findes-ikke", 404),
+        ("/omraader/findes-ikke/kort.js", 404),
+        ("/noget-andet", 404),
+        ("/static/vendor/leaflet/0.0.1/leaflet.js", 404),
+    ],
+)
+def test_bad_requests_get_a_danish_error_page(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+    assert f"Fejl {status}" in _text(response)
+
+
+def test_area_page_has_timeline_and_boundary_label(client):
+    html = _text(client.get("/omraader/gellerupparken-toveshoej"))
+    assert "<h1>Gellerupparken/Toveshøj</h1>" in html
+    assert html.count('<span class="year">') == 7
+    assert "Hårdt ghettoområde" in html  # the term of the 2018-2020 law
+    assert "Omdannelsesområde" in html
+    assert "omtrentlig placering, ikke officiel afgrænsning" in html
+    assert "radius 1000 m" in html
+
+
+def test_area_without_location_has_no_map(client):
+    html = _text(client.get("/omraader/nivaa"))
+    assert "placering er ikke oplyst" in html
+    assert "kort.js" not in html
+    assert client.get("/omraader/nivaa/kort.js").status_code == 404
+
+
+def test_vendored_leaflet_is_served_and_cached(client):
+    with client.get("/static/vendor/leaflet/1.9.3/leaflet.js") as response:
+        assert response.status_code == 200
+        assert "immutable" in response.headers["Cache-Control"]
+        assert b"Leaflet" in response.data[:400]
+
+
+def test_area_index_and_about(client):
+    assert "Gellerupparken/Toveshøj" in _text(client.get("/omraader"))
+    about = _text(client.get("/om"))
+    assert "Natural Earth" in about and "designations" in about
