@@ -146,3 +146,40 @@ def areas_in_municipality(store: Store, code: str) -> gpd.GeoDataFrame:
 def category_order() -> tuple[str, ...]:
     """Categories from most to least severe (legend and table order)."""
     return tuple(reversed(CATEGORIES))
+
+
+def get_municipality(store: Store, code: str) -> dict:
+    """Code, name and whether its boundary is loaded; NotFound for an unknown code."""
+    names = municipality_names(store)
+    if code not in names:
+        raise NotFound(f"no municipality with code {code!r} in the store")
+    boundaries = store.read("municipalities")
+    return {
+        "code": code,
+        "name": names[code],
+        "has_boundary": bool((boundaries["code"] == code).any()) if len(boundaries) else False,
+    }
+
+
+def municipality_status(store: Store, code: str) -> pd.DataFrame:
+    """Each area of a municipality with its most severe category on every list year.
+
+    One row per area; a column per year holding the category code, ``None`` when the area
+    was not named that year.
+    """
+    get_municipality(store, code)
+    areas = areas_in_municipality(store, code)
+    designations = store.read("designations")
+    rows = designations[designations["area_id"].isin(areas["area_id"])]
+    severest = (
+        rows.assign(_s=rows["category"].map(SEVERITY))
+        .sort_values("_s")
+        .groupby(["area_id", "year"])["category"]
+        .last()
+        .unstack("year")
+    )
+    out = areas[["area_id", "name", "boundary_source", "boundary_note"]].set_index("area_id")
+    for year in list_years(store):
+        col = severest[year] if year in severest.columns else pd.Series(dtype=object)
+        out[year] = col.reindex(out.index).astype(object).where(lambda s: s.notna(), None)
+    return out.reset_index().sort_values("name").reset_index(drop=True)

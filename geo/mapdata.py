@@ -99,3 +99,47 @@ def area_map_data(store: Store, area_id: str) -> MapData | None:
         bounds=_wgs84_bounds(gpd.GeoDataFrame(geometry=[shapely.box(*window)], crs=STORE_CRS)),
         zoom=zoom,
     )
+
+
+def municipality_map_data(store: Store, code: str, year: int) -> MapData:
+    """A municipality's areas (categories of ``year``) within its boundary or their extent."""
+    from geo.areas import areas_in_municipality, get_municipality
+
+    get_municipality(store, code)
+    boundaries = store.read("municipalities")
+    boundary = boundaries[boundaries["code"] == code]
+    areas = areas_in_municipality(store, code)
+    areas = areas[~areas.geometry.isna()].copy()
+    listed = areas_for_year(store, year).set_index("area_id")
+    areas["categories"] = (
+        areas["area_id"].map(listed["categories"]).apply(lambda v: v if isinstance(v, list) else [])
+    )
+    areas["most_severe_category"] = areas["area_id"].map(listed["most_severe_category"])
+    extent = boundary if len(boundary) else areas
+    if extent.empty:
+        return MapData(
+            layers={"boundary": boundary, "areas": areas},
+            bounds=[[54.5, 8.0], [57.8, 15.2]],
+            zoom=NATIONAL_ZOOM,
+        )
+    minx, miny, maxx, maxy = extent.total_bounds
+    pad = max(maxx - minx, maxy - miny) * 0.05 + 500
+    window = (minx - pad, miny - pad, maxx + pad, maxy + pad)
+    zoom = zoom_to_fit(window)
+    outline = store.read("outline")
+    if len(outline):
+        # clipped well outside the view, so the cut edges are never seen
+        span = max(window[2] - window[0], window[3] - window[1])
+        wide = (window[0] - span, window[1] - span, window[2] + span, window[3] + span)
+        outline = outline.copy()
+        outline["geometry"] = shapely.clip_by_rect(outline.geometry.values, *wide)
+        outline = outline[~outline.geometry.is_empty]
+    return MapData(
+        layers={
+            "outline": to_web(outline, zoom=zoom),
+            "boundary": to_web(boundary, zoom=zoom),
+            "areas": to_web(areas, zoom=zoom + 2),
+        },
+        bounds=_wgs84_bounds(gpd.GeoDataFrame(geometry=[shapely.box(*window)], crs=STORE_CRS)),
+        zoom=zoom,
+    )

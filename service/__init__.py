@@ -21,10 +21,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     Configuration, later entries winning: defaults, ``OMRAADEKORT_*`` environment variables
     (``OMRAADEKORT_STORE`` is the store path), then ``test_config``.
     """
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)
     app.config.from_mapping(
         STORE_PATH=str(DEFAULT_STORE),
         MIN_PUBLISHED_COUNT=5,
+        # Who may put the embeds in an <iframe>: a CSP frame-ancestors source list.
+        EMBED_FRAME_ANCESTORS="*",
+        ACCESS_LOG=True,
         JSON_SORT_KEYS=False,
     )
     app.config.from_prefixed_env("OMRAADEKORT")
@@ -35,16 +38,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from service import api, assets, errors, pages, store_access
+    from service import api, assets, embeds, errors, http, pages, store_access
 
     app.jinja_env.globals["vendor_url"] = assets.vendor_url
     app.jinja_env.filters["source_items"] = _source_items
     app.jinja_env.filters["source_host"] = _source_host
     store_access.init_app(app)
     errors.init_app(app)
+    http.init_app(app)
     app.register_blueprint(assets.bp)
+    app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=assets.own_static)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(embeds.bp)
+    app.register_blueprint(api.ops)
     return app
 
 

@@ -13,7 +13,7 @@ from geo.areas import (
     year_summary,
 )
 from geo.web import to_web
-from service.pages import parse_year
+from service.params import parse_year
 from service.store_access import get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -108,3 +108,23 @@ def area(slug: str):
     props = _area_properties(row)
     props["history"] = history.where(history.notna(), None).to_dict("records")
     return jsonify(props)
+
+
+ops = Blueprint("ops", __name__)
+
+
+@ops.route("/healthz")
+def health():
+    """Liveness and readiness: 200 with the data version when the store can be read."""
+    store = get_store()
+    try:
+        version = store.data_version
+        years = list_years(store)
+    except Exception as exc:  # any failure to read the store means not ready
+        response = jsonify({"status": 503, "code": "store_unavailable", "message": str(exc)})
+        response.status_code = 503
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    response = jsonify({"status": "ok", "data_version": version, "list_years": years})
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -6,10 +6,15 @@ maps. Files are immutable per package version, so they are cached for a year.
 
 from __future__ import annotations
 
-from flask import Blueprint, send_from_directory, url_for
+import functools
+import mimetypes
+from pathlib import Path
+
+from flask import Blueprint, Response, url_for
 from xstatic.pkg import leaflet
 
 bp = Blueprint("assets", __name__)
+OWN_STATIC = Path(__file__).resolve().parent / "static"
 
 VENDORED = {"leaflet": (leaflet.BASE_DIR, leaflet.VERSION)}
 
@@ -27,7 +32,34 @@ def vendor(package: str, version: str, filename: str):
 
     if package not in VENDORED or VENDORED[package][1] != version:
         raise NotFoundError(f"no vendored package {package!r} version {version!r}")
-    base, _version = VENDORED[package]
-    response = send_from_directory(base, filename, max_age=31536000)
-    response.cache_control.immutable = True
+    body, mimetype = _read(package, filename)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+def own_static(filename: str):
+    """The service's own CSS, JS and icons, kept in memory so they can be compressed."""
+    body, mimetype = _read_file(str(OWN_STATIC), filename)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _read(package: str, filename: str) -> tuple[bytes, str]:
+    return _read_file(VENDORED[package][0], filename)
+
+
+@functools.lru_cache(maxsize=128)
+def _read_file(base_dir: str, filename: str) -> tuple[bytes, str]:
+    """Static files are read once and kept in memory (they are small and immutable)."""
+    from service.errors import NotFoundError
+
+    base = Path(base_dir).resolve()
+    path = (base / filename).resolve()
+    if base not in path.parents or not path.is_file():
+        raise NotFoundError(f"no static file {filename!r}")
+    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if mimetype == "application/javascript":
+        mimetype = "text/javascript"
+    return path.read_bytes(), mimetype

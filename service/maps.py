@@ -19,7 +19,8 @@ import geopandas as gpd
 from markupsafe import escape
 
 from geo.mapdata import MapData
-from indicators.categories import CATEGORIES, LABELS_DA, SEVERITY
+from indicators.categories import CATEGORIES, SEVERITY
+from service.i18n import category_label, text
 
 # Paul Tol's "vibrant" scheme: distinguishable with the common colour-vision deficiencies.
 CATEGORY_COLOURS = {
@@ -28,6 +29,7 @@ CATEGORY_COLOURS = {
     "udsat": "#0077BB",
     "forebyggelsesomraade": "#009988",
 }
+NOT_LISTED_COLOUR = "#777777"
 OUTLINE_STYLE = {"fillColor": "#efeee9", "color": "#8a8a8a", "weight": 1, "fillOpacity": 1.0}
 MUNICIPALITY_STYLE = {
     "fillColor": "#ffffff",
@@ -40,6 +42,18 @@ APPROXIMATE_DASH = "5 4"
 
 
 @dataclass(frozen=True)
+class MapOptions:
+    """How a map is built: for a page or an embed (links open a new tab), and its language."""
+
+    embed: bool = False
+    lang: str = "da"
+
+    @property
+    def prefix(self) -> str:
+        return ("embed_" if self.embed else "") + ("" if self.lang == "da" else f"{self.lang}_")
+
+
+@dataclass(frozen=True)
 class BuiltMap:
     div_id: str
     html: str
@@ -48,9 +62,10 @@ class BuiltMap:
 
 def _area_style(category: str, approximate: bool, *, weight: float) -> dict:
     """Pure style of an area shape: colour by category, dashed when only approximate."""
+    colour = CATEGORY_COLOURS.get(category, NOT_LISTED_COLOUR)
     return {
-        "color": CATEGORY_COLOURS[category],
-        "fillColor": CATEGORY_COLOURS[category],
+        "color": colour,
+        "fillColor": colour,
         "fillOpacity": 0.35,
         "weight": weight,
         "dashArray": APPROXIMATE_DASH if approximate else None,
@@ -92,39 +107,65 @@ def _outline(m: folium.Map, outline: gpd.GeoDataFrame, name: str = "Danmark") ->
     ).add_to(m)
 
 
-def _popup_html(row, area_url: Callable[[str], str], year: int | None) -> str:
-    cats = (
-        ", ".join(
-            LABELS_DA[c] for c in sorted(row["categories"], key=SEVERITY.__getitem__, reverse=True)
-        )
-        if year
-        else ""
-    )
+def _popup_html(row, area_url: Callable[[str], str], year: int | None, opts: MapOptions) -> str:
+    lang = opts.lang
+    cats = row.get("categories") or []
     parts = [
         f"<strong>{escape(row['name'])}</strong>",
-        f"{escape(row['municipality_name'])} Kommune",
+        f"{escape(row['municipality_name'])} {text(lang, 'municipality_suffix')}",
     ]
-    if cats:
-        parts.append(f"{escape(cats)} ({year})")
+    if year:
+        ordered = sorted(cats, key=SEVERITY.__getitem__, reverse=True)
+        label = ", ".join(category_label(c, lang) for c in ordered) or category_label(None, lang)
+        parts.append(f"{escape(label)} ({year})")
     if row["boundary_source"] == "approximate":
-        parts.append(f"<em>{escape(row['boundary_note'])}</em>")
-    parts.append(f'<a href="{escape(area_url(row["area_id"]))}">Gå til områdets side</a>')
+        parts.append(f"<em>{escape(text(lang, 'approximate'))}</em>")
+    target = ' target="_blank" rel="noopener"' if opts.embed else ""
+    parts.append(
+        f'<a href="{escape(area_url(row["area_id"]))}"{target}>{text(lang, "go_to_area")}</a>'
+    )
     return "<br>".join(parts)
 
 
-def _areas_geojson(areas: gpd.GeoDataFrame, area_url, year) -> dict:
+def _areas_geojson(areas: gpd.GeoDataFrame, area_url, year, opts: MapOptions) -> dict:
     frame = gpd.GeoDataFrame(
         {
             "area_id": areas["area_id"],
             "name": areas["name"],
-            "category": areas["most_severe_category"],
+            "category": areas["most_severe_category"].where(
+                areas["most_severe_category"].notna(), "none"
+            ),
             "approximate": areas["boundary_source"] == "approximate",
-            "popup": [_popup_html(r, area_url, year) for _, r in areas.iterrows()],
+            "popup": [_popup_html(r, area_url, year, opts) for _, r in areas.iterrows()],
         },
         geometry=areas.geometry,
         crs=areas.crs,
     )
     return frame.__geo_interface__
+
+
+def _add_area_groups(
+    m: folium.Map, areas: gpd.GeoDataFrame, area_url, year, opts: MapOptions, *, weight: float
+) -> None:
+    """One toggleable layer per category (and one for areas not on this year's list)."""
+    for category in (*reversed(CATEGORIES), None):
+        if category is None:
+            subset = areas[areas["most_severe_category"].isna()]
+        else:
+            subset = areas[areas["most_severe_category"] == category]
+        if subset.empty:
+            continue
+        group = folium.FeatureGroup(name=f"{category_label(category, opts.lang)} ({len(subset)})")
+        folium.GeoJson(
+            _areas_geojson(subset, area_url, year, opts),
+            style_function=lambda f: _area_style(
+                f["properties"]["category"], f["properties"]["approximate"], weight=weight
+            ),
+            highlight_function=lambda _f: {"weight": weight + 3, "fillOpacity": 0.6},
+            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
+        ).add_to(group)
+        group.add_to(m)
 
 
 def _render(m: folium.Map) -> BuiltMap:
@@ -135,40 +176,58 @@ def _render(m: folium.Map) -> BuiltMap:
     )
 
 
-def national_map(data: MapData, year: int, area_url: Callable[[str], str]) -> BuiltMap:
+def national_map(
+    data: MapData, year: int, area_url: Callable[[str], str], opts: MapOptions | None = None
+) -> BuiltMap:
     """Outline plus every located area of the list, one toggleable layer per category."""
-    m = _new_map(f"national_{year}", data)
+    opts = opts or MapOptions()
+    m = _new_map(f"{opts.prefix}national_{year}", data)
     _outline(m, data.layers["outline"])
-    areas = data.layers["areas"]
-    for category in reversed(CATEGORIES):
-        subset = areas[areas["most_severe_category"] == category]
-        if subset.empty:
-            continue
-        group = folium.FeatureGroup(name=f"{LABELS_DA[category]} ({len(subset)})")
-        folium.GeoJson(
-            _areas_geojson(subset, area_url, year),
-            style_function=lambda f: _area_style(
-                f["properties"]["category"], f["properties"]["approximate"], weight=4
-            ),
-            highlight_function=lambda _f: {"weight": 7, "fillOpacity": 0.6},
-            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-            popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
-        ).add_to(group)
-        group.add_to(m)
+    _add_area_groups(m, data.layers["areas"], area_url, year, opts, weight=4)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds(data.bounds)
     return _render(m)
 
 
-def area_map(data: MapData, area: dict, area_url: Callable[[str], str]) -> BuiltMap:
+def municipality_map(
+    data: MapData,
+    code: str,
+    year: int,
+    area_url: Callable[[str], str],
+    opts: MapOptions | None = None,
+) -> BuiltMap:
+    """A municipality's areas, coloured by their category on the list of ``year``."""
+    opts = opts or MapOptions()
+    m = _new_map(f"{opts.prefix}kommune_{code}_{year}", data, min_zoom=6, max_zoom=18)
+    _outline(m, data.layers.get("outline", gpd.GeoDataFrame()))
+    boundary = data.layers.get("boundary")
+    if boundary is not None and not boundary.empty:
+        folium.GeoJson(
+            boundary[["geometry"]].__geo_interface__,
+            name=text(opts.lang, "boundary"),
+            style_function=lambda _f: MUNICIPALITY_STYLE,
+            interactive=False,
+        ).add_to(m)
+    _add_area_groups(m, data.layers["areas"], area_url, year, opts, weight=3)
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.fit_bounds(data.bounds)
+    return _render(m)
+
+
+def area_map(
+    data: MapData, area: dict, area_url: Callable[[str], str], opts: MapOptions | None = None
+) -> BuiltMap:
     """One area, with its municipality, neighbouring areas and coastline for context."""
-    m = _new_map(f"area_{area['area_id'].replace('-', '_')}", data, min_zoom=6, max_zoom=18)
+    opts = opts or MapOptions()
+    m = _new_map(
+        f"{opts.prefix}area_{area['area_id'].replace('-', '_')}", data, min_zoom=6, max_zoom=18
+    )
     _outline(m, data.layers.get("outline", gpd.GeoDataFrame()))
     municipality = data.layers.get("municipality")
     if municipality is not None and not municipality.empty:
         folium.GeoJson(
             municipality[["geometry"]].__geo_interface__,
-            name="Kommunegrænse",
+            name=text(opts.lang, "boundary"),
             style_function=lambda _f: MUNICIPALITY_STYLE,
             interactive=False,
         ).add_to(m)
@@ -178,7 +237,7 @@ def area_map(data: MapData, area: dict, area_url: Callable[[str], str]) -> Built
             gpd.GeoDataFrame(
                 {"name": neighbours["name"]}, geometry=neighbours.geometry, crs=neighbours.crs
             ).__geo_interface__,
-            name="Andre områder",
+            name=text(opts.lang, "other_areas"),
             style_function=lambda _f: {
                 "color": "#666666",
                 "weight": 1,
@@ -207,7 +266,7 @@ def area_map(data: MapData, area: dict, area_url: Callable[[str], str]) -> Built
                 "className": "omr-area",
             },
             tooltip=folium.Tooltip(
-                f"{escape(area['name'])}: {escape(area['boundary_note'])}"
+                f"{escape(area['name'])}: {escape(text(opts.lang, 'approximate'))}"
                 if approximate
                 else str(escape(area["name"]))
             ),

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, url_for
 
 from geo.areas import (
     all_areas,
     area_history,
     areas_for_year,
     get_area,
+    get_municipality,
     list_years,
+    municipality_names,
+    municipality_status,
     year_summary,
 )
-from geo.mapdata import area_map_data, national_map_data
+from geo.mapdata import area_map_data, municipality_map_data, national_map_data
 from indicators.categories import CATEGORIES, LABELS_DA, PLURAL_DA, label
-from service.errors import BadParameter, NotFoundError
-from service.maps import CATEGORY_COLOURS, MapCache, area_map, national_map
+from service.errors import NotFoundError
+from service.maps import (
+    CATEGORY_COLOURS,
+    MapCache,
+    MapOptions,
+    area_map,
+    municipality_map,
+    national_map,
+)
+from service.params import municipality_arg, year_arg
 from service.store_access import get_store
 
 bp = Blueprint("pages", __name__)
@@ -33,37 +44,46 @@ def _cache() -> MapCache:
     return ext["omraadekort.maps"]
 
 
-def parse_year(raw: str | None, years: list[int], param: str = "aar") -> int:
-    """The list year asked for, or the latest; 400 for a value that is not a year."""
-    if raw is None or raw == "":
-        return years[-1]
-    if not raw.isdigit() or len(raw) != 4:
-        raise BadParameter(
-            f"`{param}` was {raw!r} but is expected to be a year such as {years[-1]}"
-        )
-    return int(raw)
-
-
 def _area_url(area_id: str) -> str:
     return url_for("pages.area_page", slug=area_id)
 
 
-def _national(year: int):
+def national_built(year: int, opts: MapOptions | None = None):
+    """The national map of ``year``, built once per (options, data version)."""
     store = get_store()
-    key = ("national", year, store.data_version)
-    return _cache().get(key, lambda: national_map(national_map_data(store, year), year, _area_url))
+    opts = opts or MapOptions()
+    key = ("national", year, opts, store.data_version)
+    return _cache().get(
+        key, lambda: national_map(national_map_data(store, year), year, _area_url, opts)
+    )
 
 
-def _area(slug: str):
+def municipality_built(code: str, year: int, opts: MapOptions | None = None):
     store = get_store()
+    opts = opts or MapOptions()
+    key = ("kommune", code, year, opts, store.data_version)
+    return _cache().get(
+        key,
+        lambda: municipality_map(
+            municipality_map_data(store, code, year), code, year, _area_url, opts
+        ),
+    )
+
+
+def area_built(slug: str, opts: MapOptions | None = None):
+    """The area, its history and its map (None when there is nothing to draw)."""
+    store = get_store()
+    opts = opts or MapOptions()
     area = get_area(store, slug)
     history = area_history(store, slug)
     latest = history[history["status"] == "listed"].tail(1)
     info = area.to_dict()
     info["most_severe_category"] = latest["most_severe_category"].iloc[0] if len(latest) else None
-    key = ("area", slug, store.data_version)
+    key = ("area", slug, opts, store.data_version)
     data = area_map_data(store, slug)
-    built = None if data is None else _cache().get(key, lambda: area_map(data, info, _area_url))
+    built = (
+        None if data is None else _cache().get(key, lambda: area_map(data, info, _area_url, opts))
+    )
     return info, history, built
 
 
@@ -72,10 +92,10 @@ def _area(slug: str):
 def national_page():
     store = get_store()
     years = list_years(store)
-    year = parse_year(request.args.get("aar"), years)
+    year = year_arg(years)
     areas = areas_for_year(store, year)  # raises NotFound for a year without a list
     summary = year_summary(store, year)
-    built = _national(year)
+    built = national_built(year)
     return render_template(
         "national.html",
         year=year,
@@ -97,7 +117,7 @@ def national_script(year: int):
     store = get_store()
     if year not in list_years(store):
         areas_for_year(store, year)  # raises the 404 with the list of years
-    return _script(_national(year).script)
+    return _script(national_built(year).script)
 
 
 @bp.route("/omraader")
@@ -113,7 +133,7 @@ def area_index():
 
 @bp.route("/omraader/<slug>")
 def area_page(slug: str):
-    info, history, built = _area(slug)
+    info, history, built = area_built(slug)
     store = get_store()
     return render_template(
         "area.html",
@@ -132,10 +152,56 @@ def area_page(slug: str):
 
 @bp.route("/omraader/<slug>/kort.js")
 def area_script(slug: str):
-    _info, _history, built = _area(slug)
+    _info, _history, built = area_built(slug)
     if built is None:
         raise NotFoundError(f"area {slug!r} has no location to draw")
     return _script(built.script)
+
+
+@bp.route("/kommuner")
+def municipality_index():
+    store = get_store()
+    areas = all_areas(store)
+    per = areas.groupby("municipality_code")["area_id"].count()
+    names = municipality_names(store)
+    rows = [
+        {"code": code, "name": names.get(code, "ikke oplyst"), "areas": int(per.get(code, 0))}
+        for code in sorted(set(names) | set(per.index))
+    ]
+    rows = [r for r in rows if r["areas"]] + [r for r in rows if not r["areas"]]
+    return render_template("municipalities.html", municipalities=rows)
+
+
+@bp.route("/kommuner/<code>")
+def municipality_page(code: str):
+    store = get_store()
+    code = municipality_arg(code)
+    municipality = get_municipality(store, code)
+    years = list_years(store)
+    year = year_arg(years)
+    status = municipality_status(store, code)
+    built = municipality_built(code, year)
+    return render_template(
+        "municipality.html",
+        municipality=municipality,
+        year=year,
+        years=years,
+        status=status.to_dict("records"),
+        built=built,
+        script_url=url_for("pages.municipality_script", code=code, aar=year, v=store.data_version),
+        label=label,
+        labels=LABELS_DA,
+    )
+
+
+@bp.route("/kommuner/<code>/kort.js")
+def municipality_script(code: str):
+    store = get_store()
+    code = municipality_arg(code)
+    get_municipality(store, code)
+    year = year_arg(list_years(store))
+    areas_for_year(store, year)  # 404 for a year without a list
+    return _script(municipality_built(code, year).script)
 
 
 @bp.route("/om")

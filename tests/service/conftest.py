@@ -14,7 +14,7 @@ def store_path(tmp_path_factory):
 
 @pytest.fixture
 def app(store_path):
-    return create_app({"TESTING": True, "STORE_PATH": str(store_path)})
+    return create_app({"TESTING": True, "STORE_PATH": str(store_path), "ACCESS_LOG": False})
 
 
 @pytest.fixture
