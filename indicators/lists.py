@@ -255,3 +255,204 @@ def list_summary(designations: pd.DataFrame, counts: pd.DataFrame, year: int) ->
             }
         )
     return out
+
+
+IMPORT_LICENCE = "as supplied by the importer"
+
+
+def _extend_provenance(store, dataset: str, description: str, source: str) -> tuple[str, str]:
+    """Description and source of ``dataset`` with this import appended to what was there."""
+    table = store.read("provenance")
+    rows = table[table["dataset"] == dataset]
+    if not len(rows):
+        return description, source
+    old_description, old_source = str(rows.iloc[-1]["description"]), str(rows.iloc[-1]["source"])
+    sources = [s for s in old_source.split("; ") if s]
+    if source not in sources:
+        sources.append(source)
+    return f"{old_description}; {description}", "; ".join(sources)
+
+
+def import_designations(store, path, *, source: str | None = None) -> dict:
+    """Import a designation list file (CSV or Excel) into the store.
+
+    Every (year, category) list present in the file replaces the store's list for that year
+    and category; all other lists stay. Areas are matched to the store's areas by name (aliases
+    included, narrowed to the row's municipality); an area the store does not know is added,
+    drawn as a 3 km disc around its municipality's main town (or with no shape when the town
+    is unknown). The merged lists must not name more areas than the official counts.
+
+    Parameters
+    ----------
+    store
+        A :class:`geo.store.Store` (must exist).
+    path
+        CSV or Excel file with the columns year, area, municipality_code and category (Danish
+        header spellings accepted), optionally source.
+    source
+        Where the list comes from, recorded per row and as provenance (default: the file name;
+        a source column in the file wins for its rows).
+
+    Returns
+    -------
+    dict
+        ``rows`` (rows read), ``years`` (list years in the file), ``new_areas`` (ids of areas
+        added), ``replaced`` ((year, category) lists replaced), ``matched`` (names in the file
+        that matched an area under a different name → area id).
+
+    Raises
+    ------
+    InputRejected
+        Anything wrong with the file; nothing is written.
+    """
+    from pathlib import Path
+
+    import geopandas as gpd
+
+    from boundaries.approximate import APPROXIMATE_LABEL_DA, approximate_areas
+    from geo import STORE_CRS
+    from geo.naming import AreaMatcher
+
+    path = Path(path)
+    counts = store.read("list_counts")
+    rows = read_list_file(path, counted_years={int(y) for y in counts["year"]})
+    areas = store.read("areas")
+    aliases = store.read("aliases")
+    # An area without a municipality code (None, not NaN) is a candidate in every municipality.
+    municipality_of = [m if isinstance(m, str) and m else None for m in areas["municipality_code"]]
+    matcher = AreaMatcher(
+        list(zip(areas["area_id"], areas["name"], municipality_of, strict=True)),
+        list(zip(aliases["alias"], aliases["area_id"], strict=True)),
+    )
+    known = dict(zip(areas["area_id"], municipality_of, strict=True))
+    default_source = source or path.name
+
+    problems: list[Problem] = []
+    new_areas: dict[str, tuple[str, str]] = {}
+    matched: dict[str, str] = {}
+    records = []
+    seen: dict[tuple[int, str, str], int] = {}
+    for number, row in enumerate(rows, start=1):
+        area_id = matcher.match(row.area_name, row.municipality_code)
+        if area_id is None:
+            slug = area_slug(row.area_name)
+            if slug in known and known[slug] not in (None, row.municipality_code):
+                problems.append(
+                    Problem(
+                        f"the store has the area {row.area_name!r} in municipality {known[slug]}",
+                        row=number,
+                        column="municipality_code",
+                        value=row.municipality_code,
+                        expected=f"{known[slug]}, or a different area name",
+                    )
+                )
+                continue
+            if slug not in known:
+                new_areas.setdefault(slug, (row.area_name, row.municipality_code))
+            area_id = slug
+        elif area_id != area_slug(row.area_name):
+            matched[row.area_name] = area_id
+        key = (row.year, area_id, row.category)
+        if key in seen:
+            problems.append(
+                Problem(
+                    f"names the same area ({area_id}) as row {seen[key]} for the same year and "
+                    "category",
+                    row=number,
+                    column="area",
+                    value=row.area_name,
+                )
+            )
+            continue
+        seen[key] = number
+        records.append(
+            {
+                "area_id": area_id,
+                "year": row.year,
+                "category": row.category,
+                "basis": "imported list",
+                # read_list_file gives rows without a source column the file path.
+                "source": default_source if row.source == str(path) else row.source,
+            }
+        )
+    if problems:
+        raise InputRejected(str(path), problems)
+
+    incoming = pd.DataFrame(records, columns=DESIGNATION_COLUMNS)
+    incoming["year"] = incoming["year"].astype("int64")
+    merged = merge_lists(store.read("designations"), incoming)
+    check_against_counts(merged, counts, str(path))
+    replaced = sorted(set(zip(incoming["year"].tolist(), incoming["category"], strict=True)))
+    lists_text = ", ".join(f"{y} {PLURAL_DA[c]}" for y, c in replaced)
+
+    added = None
+    if new_areas:
+        names = pd.DataFrame(
+            {
+                "area_id": list(new_areas),
+                "name": [name for name, _ in new_areas.values()],
+                "municipality_code": [code for _, code in new_areas.values()],
+            }
+        )
+        no_locations = pd.DataFrame(
+            {
+                "area_id": pd.Series([], dtype=str),
+                "lat": pd.Series([], dtype=float),
+                "lon": pd.Series([], dtype=float),
+                "precision_class": pd.Series([], dtype=str),
+                "uncertainty_m": pd.Series([], dtype=float),
+                "precision_note": pd.Series([], dtype=str),
+                "source": pd.Series([], dtype=str),
+            }
+        )
+        added = approximate_areas(names, no_locations, store.read("municipality_info"))
+        added["boundary_note"] = APPROXIMATE_LABEL_DA
+        added.loc[added["boundary_source"] == "none", "boundary_note"] = "placering ikke oplyst"
+        added = (
+            gpd.GeoDataFrame(
+                pd.concat([areas, added[areas.columns]], ignore_index=True),
+                geometry="geometry",
+                crs=STORE_CRS,
+            )
+            .sort_values("area_id")
+            .reset_index(drop=True)
+        )
+
+    description, provenance_source = _extend_provenance(
+        store,
+        "designations",
+        f"lists replaced by an import from {path.name}: {lists_text}",
+        default_source,
+    )
+    with store.transaction() as w:
+        w.write("designations", merged)
+        w.record_provenance(
+            "designations",
+            description=description,
+            source=provenance_source,
+            licence=IMPORT_LICENCE,
+            records=len(merged),
+        )
+        if added is not None:
+            description, area_source = _extend_provenance(
+                store,
+                "areas",
+                f"{len(new_areas)} areas added by the list import from {path.name}, drawn "
+                "around their municipality's main town (not their own location)",
+                default_source,
+            )
+            w.write("areas", added)
+            w.record_provenance(
+                "areas",
+                description=description,
+                source=area_source,
+                licence=IMPORT_LICENCE,
+                records=len(added),
+            )
+    return {
+        "rows": len(rows),
+        "years": sorted({r.year for r in rows}),
+        "new_areas": list(new_areas),
+        "replaced": replaced,
+        "matched": matched,
+    }

@@ -1,0 +1,38 @@
+"""Fixtures shared by the test packages: the checkout, the shared test data, a fresh store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo.defaults import build_default_store
+from geo.store import Store
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The root of this checkout."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_data(repo_root: Path) -> Path:
+    """``<repo>/../shared/data``: real files (DAGI boundaries, lists) read, never copied."""
+    path = repo_root.parent / "shared" / "data"
+    if not path.is_dir():
+        pytest.fail(
+            f"shared test data missing: expected the directory {path} (beside the checkout) "
+            "with dagi/, lists/ and seed/; it is provided next to every checkout and in CI"
+        )
+    return path
+
+
+@pytest.fixture
+def default_store(tmp_path: Path) -> Store:
+    """A fresh store built from the embedded default data (no outline) in ``tmp_path``."""
+    store = Store(tmp_path / "store.gpkg")
+    build_default_store(store, with_outline=False)
+    return store
