@@ -18,6 +18,8 @@ from boundaries.outline import load_outline
 from geo.naming import area_slug, municipality_code
 from geo.store import Store
 from indicators.lists import add_implied, check_against_counts, parse_list_rows
+from indicators.rules.history import write_earlier_lists
+from indicators.values import write_default_indicators
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "default"
 FACTS_LICENCE = "facts from public sources (no copyright in facts); compiled by Områdekort"
@@ -100,6 +102,8 @@ def build_default_store(
         w.write("list_counts", counts)
         w.write("municipality_info", info)
         w.write("aliases", aliases)
+        indicator_count = write_default_indicators(w, set(areas["area_id"]))
+        write_earlier_lists(w)
         w.record_provenance(
             "designations",
             description="Official designation lists 1 Dec 2018–2024 (complete for "
@@ -145,5 +149,6 @@ def build_default_store(
         "areas": len(areas),
         "designations": len(designations),
         "list_counts": len(counts),
+        "indicators": indicator_count,
         "outline": 0 if outline is None else len(outline),
     }

@@ -15,6 +15,8 @@ designations        area_id, year, category, basis, source
 list_counts         year, category, count, source (official totals)
 municipality_info   code, name, town, town_lat, town_lon, town_source
 aliases             alias, area_id (other spellings of area names)
+indicators          area_id, year, code, value, dataset, source, note, synthetic
+earlier_lists       old ghetto lists 2015–2017 (year, area_id, listed, basis, source)
 provenance          dataset, description, source, licence, loaded_at, synthetic, records
 meta                key, value (data_version, built_at, schema)
 """
@@ -45,6 +47,8 @@ TABLES = (
     "list_counts",
     "municipality_info",
     "aliases",
+    "indicators",
+    "earlier_lists",
     "provenance",
     "meta",
 )

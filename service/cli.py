@@ -130,6 +130,29 @@ def import_designations_cmd(store_path, file, source):
     click.echo(f"imported {file}: " + ", ".join(f"{k}={v}" for k, v in result.items()))
 
 
+@cli.command("import-indicators")
+@store_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--source", default=None, help="Source text recorded with every value.")
+@click.option(
+    "--synthetic",
+    is_flag=True,
+    help="The file is synthetic example data: kept apart from real values and labelled.",
+)
+def import_indicators_cmd(store_path, file, source, synthetic):
+    """Import indicator values (CSV or Excel; long: area, year, code, value; or wide: area,
+    year and one column per indicator code). The whole file is refused on any problem."""
+    from indicators.values import SYNTHETIC_LABEL_DA, import_indicators
+
+    store = _store(store_path)
+    try:
+        result = import_indicators(store, file, source=source, synthetic=synthetic)
+    except InputRejected as exc:
+        raise click.ClickException(str(exc)) from exc
+    label = f" ({SYNTHETIC_LABEL_DA})" if synthetic else ""
+    click.echo(f"imported {file}{label}: " + ", ".join(f"{k}={v}" for k, v in result.items()))
+
+
 @cli.command("info")
 @store_option
 def info(store_path):

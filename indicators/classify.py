@@ -1,0 +1,192 @@
+"""Apply the rules to the store: one area's verdict, a whole year's classification, what-if.
+
+The store supplies the values (``indicators`` table), the official lists (``designations``)
+and the earlier parallelsamfund years an omdannelsesområde needs. Earlier years are taken
+from the official lists since 2018 only: the list-history check
+(:mod:`indicators.rules.history`) shows that the old ghetto lists before 2018 are not what the
+law counts, so a run that reaches 2018 is reported as "at least".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from indicators.rules import Verdict, evaluate, get_rule, rule_for_year
+from indicators.rules.history import ListHistory
+from indicators.values import read_indicators, values_by_area
+
+
+def _history(store) -> ListHistory:
+    return ListHistory(store.read("designations"), store.read("list_counts"), None)
+
+
+def official_categories(store, year: int) -> dict[str, list[str]]:
+    """area_id → the categories it had on the official lists of ``year``."""
+    designations = store.read("designations")
+    rows = designations[designations["year"] == year]
+    out: dict[str, list[str]] = {}
+    for area_id, category in zip(rows["area_id"], rows["category"], strict=True):
+        out.setdefault(area_id, []).append(category)
+    return out
+
+
+def assess_area(
+    store,
+    area_id: str,
+    year: int,
+    *,
+    rule: str | None = None,
+    overrides: Mapping[str, float] | None = None,
+    synthetic: bool = False,
+) -> Verdict:
+    """The verdict of one area in one list year (the rule of that year unless named)."""
+    version = get_rule(rule) if rule else rule_for_year(year)
+    values = values_by_area(read_indicators(store, synthetic=synthetic), year).get(area_id, {})
+    return evaluate(
+        version,
+        values,
+        area_id=area_id,
+        year=year,
+        history=_history(store).statuses(area_id, use_earlier=False),
+        overrides=overrides,
+    )
+
+
+def _change(baseline: bool | None, what_if: bool | None) -> str | None:
+    if baseline == what_if:
+        return None
+    if what_if is True:
+        return "enters"
+    if baseline is True:
+        return "leaves"
+    return "uncertain"
+
+
+def classify(
+    store,
+    year: int,
+    *,
+    rule: str | None = None,
+    overrides: Mapping[str, float] | None = None,
+    synthetic: bool = False,
+) -> dict:
+    """Evaluate every area that has values for ``year`` or is on that year's lists.
+
+    With ``overrides`` each area is also evaluated under the unmodified rule (the baseline),
+    and ``changes`` says per category whether it *enters* or *leaves* the list under the
+    user's thresholds (``uncertain`` when the values cannot decide one of the two).
+
+    Returns
+    -------
+    dict
+        ``rule``, ``year``, ``overrides``, ``synthetic``, ``areas`` (one dict per area with
+        ``verdict``, ``baseline`` statuses, ``official`` categories and ``changes``) and
+        ``summary`` per category (computed yes / undetermined, official named, entering,
+        leaving).
+    """
+    version = get_rule(rule) if rule else rule_for_year(year)
+    frame = read_indicators(store, synthetic=synthetic)
+    values = values_by_area(frame, year)
+    official = official_categories(store, year)
+    areas = store.read("areas")
+    names = dict(zip(areas["area_id"], areas["name"], strict=True))
+    history = _history(store)
+    population = sorted((set(values) | set(official)) & set(names), key=lambda a: names[a])
+    out_areas = []
+    for area_id in population:
+        statuses = history.statuses(area_id, use_earlier=False)
+        verdict = evaluate(
+            version,
+            values.get(area_id, {}),
+            area_id=area_id,
+            year=year,
+            history=statuses,
+            overrides=overrides,
+        )
+        baseline = (
+            evaluate(
+                version, values.get(area_id, {}), area_id=area_id, year=year, history=statuses
+            ).status
+            if overrides
+            else dict(verdict.status)
+        )
+        changes = {c: _change(baseline[c], verdict.status[c]) for c in version.categories}
+        out_areas.append(
+            {
+                "area_id": area_id,
+                "name": names[area_id],
+                "has_values": area_id in values,
+                "verdict": verdict,
+                "baseline": baseline,
+                "official": sorted(official.get(area_id, [])),
+                "changes": {c: v for c, v in changes.items() if v},
+            }
+        )
+    summary = []
+    for category in version.categories:
+        summary.append(
+            {
+                "category": category,
+                "computed": sum(a["verdict"].status[category] is True for a in out_areas),
+                "undetermined": sum(a["verdict"].status[category] is None for a in out_areas),
+                "official_named": sum(category in a["official"] for a in out_areas),
+                "enters": [
+                    a["area_id"] for a in out_areas if a["changes"].get(category) == "enters"
+                ],
+                "leaves": [
+                    a["area_id"] for a in out_areas if a["changes"].get(category) == "leaves"
+                ],
+            }
+        )
+    return {
+        "rule": version.name,
+        "year": year,
+        "overrides": dict(overrides or {}),
+        "synthetic": synthetic,
+        "areas": out_areas,
+        "summary": summary,
+    }
+
+
+def years_with_values(store, *, synthetic: bool = False) -> list[int]:
+    frame = read_indicators(store, synthetic=synthetic)
+    return sorted(int(y) for y in frame["year"].dropna().unique())
+
+
+def indicator_table(store, code: str, year: int | None, *, synthetic: bool = False) -> pd.DataFrame:
+    """One indicator in one year (``None``: the undated values) for every area that has a
+    row for it or is on that year's lists; value NaN = "ikke oplyst".
+
+    Columns: area_id, name, value, source, note, dataset, rank (1 = highest, NaN when not
+    published). Ordered by value, highest first, unpublished last (then by name).
+    """
+    frame = read_indicators(store, synthetic=synthetic)
+    rows = frame[frame["code"] == code]
+    rows = rows[rows["year"].isna()] if year is None else rows[rows["year"] == year]
+    areas = store.read("areas")
+    names = dict(zip(areas["area_id"], areas["name"], strict=True))
+    table = rows[["area_id", "value", "source", "note", "dataset"]].copy()
+    if year is not None:
+        listed = set(official_categories(store, year)) - set(table["area_id"])
+        extra = pd.DataFrame(
+            {
+                "area_id": sorted(listed),
+                "value": float("nan"),
+                "source": "",
+                "note": "ikke i de indlæste data",
+                "dataset": "",
+            }
+        )
+        table = pd.concat([table, extra], ignore_index=True) if len(extra) else table
+    table = table[table["area_id"].isin(names)].copy()
+    table["name"] = table["area_id"].map(names)
+    table["rank"] = table["value"].rank(ascending=False, method="min")
+    table["_missing"] = table["value"].isna()
+    table = table.sort_values(
+        ["_missing", "value", "name"], ascending=[True, False, True], key=None
+    ).drop(columns="_missing")
+    return table.reset_index(drop=True)[
+        ["area_id", "name", "value", "rank", "source", "note", "dataset"]
+    ]
