@@ -190,3 +190,101 @@ def indicator_table(store, code: str, year: int | None, *, synthetic: bool = Fal
     return table.reset_index(drop=True)[
         ["area_id", "name", "value", "rank", "source", "note", "dataset"]
     ]
+
+
+def _official_for(store, year: int, earlier: pd.DataFrame) -> tuple[dict, dict] | None:
+    """Official categories of ``year`` and what is known about them.
+
+    Returns ``(categories, known)``: area_id → its categories, and (area_id, category) →
+    whether the official status is known (named on the list, or the list of that category
+    is complete, or a source says the area was not on it). Before 2018 the old ghetto lists
+    are used. None when nothing is known about that year.
+    """
+    from indicators.lists import list_summary
+
+    counts = store.read("list_counts")
+    if year in set(counts["year"].astype(int)):
+        categories = official_categories(store, year)
+        complete = {
+            s["category"]: s["complete"]
+            for s in list_summary(store.read("designations"), counts, year)
+        }
+        return categories, {"complete": complete, "absent": set()}
+    rows = earlier[earlier["year"] == year]
+    if not len(rows):
+        return None
+    listed = rows[rows["listed"]]
+    categories = {a: ["ghettoomraade"] for a in listed["area_id"]}
+    complete = {"ghettoomraade": len(listed) == int(rows["list_total"].iloc[0])}
+    return categories, {"complete": complete, "absent": set(rows[~rows["listed"]]["area_id"])}
+
+
+def _official_status(official, area_id: str, category: str) -> bool | None:
+    if official is None:
+        return None
+    categories, known = official
+    if category in categories.get(area_id, []):
+        return True
+    if known["complete"].get(category, False) or area_id in known["absent"]:
+        return False
+    return None
+
+
+def criteria_reproduction(store) -> dict:
+    """Compare the categories computed from the published criteria values with the official
+    lists, per (area, year) with dated real values.
+
+    Where the residents figure is not published but the area is on an official list of that
+    year, the floor of 1,000 residents is supplied (being listed requires it), so that the
+    other criteria are checked; such rows say ``residents_assumed``. A category is
+    ``agrees`` when the computed status equals the official one, ``disagrees`` when it
+    differs, ``undetermined`` when the values cannot decide it or the official status is not
+    known (the lists of udsatte boligområder and forebyggelsesområder are incomplete).
+    """
+    from indicators.rules.history import read_earlier_lists
+
+    frame = read_indicators(store)
+    earlier = read_earlier_lists(store)
+    history = _history(store)
+    areas = store.read("areas")
+    names = dict(zip(areas["area_id"], areas["name"], strict=True))
+    rows, totals = [], {"agrees": 0, "disagrees": 0, "undetermined": 0}
+    for year in sorted(int(y) for y in frame["year"].dropna().unique()):
+        try:
+            version = rule_for_year(year)
+        except KeyError:
+            continue
+        official = _official_for(store, year, earlier)
+        for area_id, values in sorted(values_by_area(frame, year).items()):
+            statuses = {c: _official_status(official, area_id, c) for c in version.categories}
+            listed = any(v is True for v in statuses.values())
+            assumed = values.get("residents") is None and listed
+            inputs = {**values, "residents": 1000.0} if assumed else values
+            verdict = evaluate(
+                version,
+                inputs,
+                area_id=area_id,
+                year=year,
+                history=history.statuses(area_id, use_earlier=False),
+            )
+            outcome = {}
+            for category in version.categories:
+                computed, is_official = verdict.status[category], statuses[category]
+                if computed is None or is_official is None:
+                    outcome[category] = "undetermined"
+                else:
+                    outcome[category] = "agrees" if computed == is_official else "disagrees"
+                totals[outcome[category]] += 1
+            rows.append(
+                {
+                    "area_id": area_id,
+                    "name": names.get(area_id, area_id),
+                    "year": year,
+                    "rule": version.name,
+                    "residents_assumed": assumed,
+                    "official": [c for c in version.categories if statuses[c] is True],
+                    "computed": verdict.categories,
+                    "outcome": outcome,
+                }
+            )
+    return {"rows": rows, "totals": totals}

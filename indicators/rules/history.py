@@ -34,68 +34,70 @@ EARLIER_DESCRIPTION = (
 )
 CANDIDATE_YEARS = (4, 5)
 
-# Every disagreement the check finds, with its cause. The reproduction test fails on any
-# disagreement that is not explained here.
+# Every disagreement the check finds, with its cause (Danish: shown on /om-reglerne). The
+# reproduction test fails on any disagreement that is not explained here.
 EXPLANATIONS = {
     (4, False, 2021, "aldersrogade"): (
-        "Aldersrogade was a parallelsamfund on the lists 2018–2021 (four years) but not an "
-        "omdannelsesområde in 2021: the 2021 list was not computed with four years."
+        "Aldersrogade var parallelsamfund på listerne 2018–2021 (fire år), men ikke "
+        "omdannelsesområde i 2021: listen 2021 er ikke beregnet med fire år."
     ),
     (4, True, 2018, "solbakken"): (
-        "Solbakken is on the old ghetto lists 2015–2017 but was not a hårdt ghettoområde in "
-        "2018: the 2018 law counts the years in which the area met the 2018 conditions "
-        "(recomputed by the ministry), not the old lists, whose criteria differed (3 of 5, "
-        "non-Western share optional)."
+        "Solbakken står på de gamle ghettolister 2015–2017, men var ikke hårdt ghettoområde i "
+        "2018: 2018-loven tæller de år, hvor området opfyldte 2018-betingelserne (genberegnet af "
+        "ministeriet), ikke de gamle lister, hvis kriterier var andre (3 af 5; andelen af "
+        "ikke-vestlige var ikke et krav)."
     ),
     (4, True, 2018, "noerager-soestjernevej"): (
-        "As Solbakken: on the old ghetto lists 2015–2017, not a hårdt ghettoområde in 2018; the "
-        "old lists are a proxy with other criteria."
+        "Som Solbakken: på de gamle ghettolister 2015–2017, ikke hårdt ghettoområde i 2018; de "
+        "gamle lister er en tilnærmelse med andre kriterier."
     ),
     (4, True, 2018, "lindholm"): (
-        "Lindholm is on the old ghetto lists 2015–2017 but was not a hårdt ghettoområde in "
-        "2018; the old lists are a proxy with other criteria."
+        "Lindholm står på de gamle ghettolister 2015–2017, men var ikke hårdt ghettoområde i "
+        "2018; de gamle lister er en tilnærmelse med andre kriterier."
     ),
     (4, True, 2018, "skovgaardsparken"): (
-        "Skovgårdsparken is on the old ghetto lists 2015–2017 but was not a hårdt "
-        "ghettoområde in 2018; the old lists are a proxy with other criteria."
+        "Skovgårdsparken står på de gamle ghettolister 2015–2017, men var ikke hårdt "
+        "ghettoområde i 2018; de gamle lister er en tilnærmelse med andre kriterier."
     ),
     (4, True, 2019, "solbakken"): (
-        "With the old lists as proxy Solbakken has 2016–2019; it became a hårdt ghettoområde "
-        "only in 2020, so in 2019 it had not met the 2018 conditions for the years required."
+        "Med de gamle lister som tilnærmelse har Solbakken 2016–2019; området blev først hårdt "
+        "ghettoområde i 2020, så i 2019 havde det ikke opfyldt 2018-betingelserne i de "
+        "krævede år."
     ),
     (4, True, 2019, "noerager-soestjernevej"): (
-        "As Solbakken: the old lists make 2016–2019 ghetto years; it became a hårdt "
-        "ghettoområde only in 2020."
+        "Som Solbakken: de gamle lister giver ghettoår 2016–2019; området blev først hårdt "
+        "ghettoområde i 2020."
     ),
     (4, True, 2019, "lindholm"): (
-        "Lindholm: old lists 2016–2017 plus the lists 2018–2019 give four years, yet it was "
-        "never a hårdt ghettoområde; the old lists are a proxy with other criteria."
+        "Lindholm: de gamle lister 2016–2017 og listerne 2018–2019 giver fire år, men området "
+        "blev aldrig hårdt ghettoområde; de gamle lister er en tilnærmelse med andre kriterier."
     ),
     (4, True, 2019, "skovgaardsparken"): (
-        "Skovgårdsparken: old lists 2016–2017 plus the lists 2018–2019 give four years, yet it "
-        "was never a hårdt ghettoområde; the old lists are a proxy with other criteria."
+        "Skovgårdsparken: de gamle lister 2016–2017 og listerne 2018–2019 giver fire år, men "
+        "området blev aldrig hårdt ghettoområde; de gamle lister er en tilnærmelse med andre "
+        "kriterier."
     ),
     (4, True, 2021, "aldersrogade"): (
-        "Aldersrogade was a parallelsamfund 2018–2021 and not on the 2017 ghetto list: four "
-        "years, not an omdannelsesområde in 2021, so the 2021 list did not use four years."
+        "Aldersrogade var parallelsamfund 2018–2021 og ikke på ghettolisten 2017: fire år, men "
+        "ikke omdannelsesområde i 2021, så listen 2021 brugte ikke fire år."
     ),
     (5, True, 2019, "solbakken"): (
-        "The old ghetto lists have Solbakken 2015–2017, which with 2018–2019 makes five "
-        "years, yet it became a hårdt ghettoområde only in 2020: the law counts years in which "
-        "the 2018 conditions (non-Western share over 50 % required) were met, recomputed by "
-        "the ministry, not the old lists."
+        "De gamle ghettolister har Solbakken 2015–2017, hvilket med 2018–2019 giver fem år, "
+        "men området blev først hårdt ghettoområde i 2020: loven tæller de år, hvor "
+        "2018-betingelserne (over 50 % ikke-vestlige som krav) var opfyldt, genberegnet af "
+        "ministeriet, ikke de gamle lister."
     ),
     (5, True, 2019, "noerager-soestjernevej"): (
-        "As Solbakken: five years by the old lists, hårdt ghettoområde only from 2020; the old "
-        "lists are a proxy with other criteria."
+        "Som Solbakken: fem år efter de gamle lister, hårdt ghettoområde først fra 2020; de "
+        "gamle lister er en tilnærmelse med andre kriterier."
     ),
     (5, True, 2019, "lindholm"): (
-        "Lindholm: on the old lists 2015–2017 and the lists 2018–2019, never a hårdt "
-        "ghettoområde; the old lists are a proxy with other criteria."
+        "Lindholm: på de gamle lister 2015–2017 og listerne 2018–2019, men aldrig hårdt "
+        "ghettoområde; de gamle lister er en tilnærmelse med andre kriterier."
     ),
     (5, True, 2019, "skovgaardsparken"): (
-        "Skovgårdsparken: on the old lists 2015–2017 and the lists 2018–2019, never a hårdt "
-        "ghettoområde; the old lists are a proxy with other criteria."
+        "Skovgårdsparken: på de gamle lister 2015–2017 og listerne 2018–2019, men aldrig hårdt "
+        "ghettoområde; de gamle lister er en tilnærmelse med andre kriterier."
     ),
 }
 

@@ -154,11 +154,10 @@ V2010 = RuleVersion(
         "over 270 dømte pr. 10.000 beboere over 18 år, dvs. over 2,7 % (gennemsnit af fire år).",
     ),
     uncertainties=(
-        "Thresholds and averaging periods are those of the ministry's text as quoted by TV2 "
-        "Østjylland; the 2010 amendment itself was not read.",
-        "Which list years used these rules: 2010 to 2012 for certain; TV2 Fyn reported 34 "
-        "areas under new criteria already in 2013, so the list of 1 December 2013 may belong "
-        "to the 2014 version.",
+        "Grænser og gennemsnitsperioder er ministeriets tekst som gengivet af TV2 Østjylland; "
+        "selve lovændringen fra 2010 er ikke læst.",
+        "Listeårene: 2010–2012 med sikkerhed; TV2 Fyn omtalte allerede i 2013 34 områder efter "
+        "nye kriterier, så listen pr. 1. december 2013 kan høre til 2014-reglerne.",
     ),
     sources=(
         "https://www.tv2ostjylland.dk/artikel/hvad-er-en-ghetto",
@@ -194,10 +193,10 @@ V2014 = RuleVersion(
         "gennemsnitlig bruttoindkomst under 55 % af regionens gennemsnit.",
     ),
     uncertainties=(
-        "The first list under these rules is given as 1 December 2014 by the ministry texts of "
-        "2017; TV2 Fyn's 2013 article reports the new criteria already for the 2013 list.",
-        "The income criterion's age group is 15–64 in the ministry text quoted by "
-        "Jyllands-Posten and 18–64 in bha.dk (2017).",
+        "Første liste efter disse regler er ifølge ministeriets tekster fra 2017 pr. "
+        "1. december 2014; TV2 Fyn omtaler de nye kriterier allerede for listen 2013.",
+        "Indkomstkriteriets aldersgruppe er 15–64 år i ministeriets tekst hos Jyllands-Posten, "
+        "men 18–64 år hos bha.dk (2017).",
     ),
     sources=(
         "https://www.berlingske.dk/politik/her-er-de-nye-ghettokriterier",
@@ -246,11 +245,12 @@ V2018 = RuleVersion(
         "grundregel siger fire år, men for listerne 2018–2020 gjaldt fem år.",
     ),
     uncertainties=(
-        "Years before 2018 count when the area met the 2018 conditions in that year, as the "
-        "ministry recomputed them; the old ghetto lists (other criteria) are only a proxy and "
-        "do not reproduce the 2019 list (Solbakken, Nørager/Søstjernevej).",
-        "The convicted criterion is relative to the national average; its absolute value is "
-        "published only for some years (2.27 % for the 2020 list, TV2 Fyn).",
+        "År før 2018 tæller, når området det år opfyldte 2018-betingelserne, som ministeriet "
+        "genberegnede dem; de gamle ghettolister (andre kriterier) er kun en tilnærmelse og "
+        "genskaber ikke listen 2019 (Solbakken, Nørager/Søstjernevej, Lindholm, "
+        "Skovgårdsparken).",
+        "Dømte-kriteriet er relativt til landsgennemsnittet; den absolutte grænse er kun "
+        "offentliggjort for nogle år (2,27 % for listen 2020, TV2 Fyn).",
     ),
     sources=(
         "https://ft.dk/samling/20181/lovforslag/l38/20181_l38_aendringsforslag_beh2_1531399_"
@@ -308,13 +308,12 @@ V2021 = RuleVersion(
         "65 % af regionens gennemsnit.",
     ),
     uncertainties=(
-        "Five consecutive years for an omdannelsesområde follow sbst.dk and the list history "
-        "(the 2021 list refutes four years: Aldersrogade was a parallelsamfund 2018–2021 but "
-        "not an omdannelsesområde); the amending provision that fixed five years was not "
-        "found.",
-        "The convicted criteria are relative to the national average; absolute values are "
-        "published only for some years (1.45 % for the forebyggelse criterion of the 2022 "
-        "list, dklf.dk).",
+        "Fem år i træk for et omdannelsesområde følger sbst.dk og listehistorikken (listen 2021 "
+        "udelukker fire år: Aldersrogade var parallelsamfund 2018–2021 uden at blive "
+        "omdannelsesområde); den lovændring, der gjorde fem år permanent, er ikke fundet.",
+        "Dømte-kriterierne er relative til landsgennemsnittet; absolutte grænser er kun "
+        "offentliggjort for nogle år (1,45 % for forebyggelseskriteriet på listen 2022, "
+        "dklf.dk).",
     ),
     sources=(
         "https://ft.dk/samling/20211/lovforslag/l23/20211_l23_som_fremsat.htm",
