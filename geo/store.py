@@ -49,6 +49,10 @@ TABLES = (
     "aliases",
     "indicators",
     "earlier_lists",
+    # Relocation data (geo.moves): raw moves are never served; the service reads move_counts.
+    "moves",
+    "move_counts",
+    "move_join",
     "provenance",
     "meta",
 )
@@ -127,8 +131,16 @@ class Store:
         return frame
 
     def meta(self) -> dict[str, str]:
-        table = self.read("meta")
-        return dict(zip(table["key"], table["value"], strict=True))
+        """Key/value metadata; cached with the layers, as it is read on every request."""
+        with self._lock:
+            self._check()
+            cached = self._cache.get("__meta__")
+        if cached is None:
+            table = self.read("meta")
+            cached = dict(zip(table["key"].tolist(), table["value"].tolist(), strict=True))
+            with self._lock:
+                self._cache["__meta__"] = cached
+        return dict(cached)
 
     @property
     def data_version(self) -> str:

@@ -65,6 +65,7 @@ def build_store(store_path, if_missing, no_outline, outline_path):
     except InputRejected as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"built {store.path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    refresh_export(store)
 
 
 @cli.command("import-boundaries")
@@ -111,6 +112,7 @@ def import_boundaries_cmd(store_path, file, layer, id_field, name_field, crs, ad
     except ValueError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
     click.echo(report.summary())
+    refresh_export(store)
 
 
 @cli.command("import-designations")
@@ -128,6 +130,81 @@ def import_designations_cmd(store_path, file, source):
     except InputRejected as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"imported {file}: " + ", ".join(f"{k}={v}" for k, v in result.items()))
+    refresh_export(store)
+
+
+def refresh_export(store: Store) -> None:
+    """Rewrite the static embed export after a change, when one is configured.
+
+    ``OMRAADEKORT_EXPORT_DIR`` names the directory a web server serves;
+    ``OMRAADEKORT_EXPORT_BASE_URL`` the address of the full site (for links out of embeds).
+    Every command that changes the store calls this, so the export never lags the store.
+    """
+    directory = os.environ.get("OMRAADEKORT_EXPORT_DIR")
+    if not directory:
+        return
+    _export(
+        store,
+        directory,
+        os.environ.get("OMRAADEKORT_EXPORT_BASE_URL", "http://127.0.0.1:8000"),
+        ("da",),
+        _years(os.environ.get("OMRAADEKORT_EXPORT_YEARS", "")),
+    )
+
+
+def _years(text: str) -> tuple[int, ...] | None:
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not all(p.isdigit() for p in parts):
+        raise click.ClickException(f"years {text!r} must be comma-separated years")
+    return tuple(int(p) for p in parts) or None
+
+
+def _export(
+    store: Store,
+    directory: str,
+    base_url: str,
+    languages: tuple[str, ...],
+    years: tuple[int, ...] | None = None,
+) -> None:
+    from service import create_app
+    from service.export import export_embeds
+
+    app = create_app({"STORE_PATH": str(store.path), "ACCESS_LOG": False})
+    try:
+        report = export_embeds(app, directory, base_url=base_url, languages=languages, years=years)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"exported {report.pages} embed pages ({report.files} files, "
+        f"{report.bytes / 1e6:.1f} MB) to {report.directory}"
+    )
+
+
+@cli.command("export-embeds")
+@store_option
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option(
+    "--base-url",
+    default=None,
+    help="Address of the full site, for links out of the embeds. Default: "
+    "$OMRAADEKORT_EXPORT_BASE_URL or http://127.0.0.1:8000.",
+)
+@click.option(
+    "--lang",
+    "languages",
+    default="da",
+    show_default=True,
+    help="Comma-separated languages to export (da, en).",
+)
+@click.option("--years", default="", help="Comma-separated list years (default: all).")
+def export_embeds_cmd(store_path, directory, base_url, languages, years):
+    """Write every embed as static files for a web server (see README: static export)."""
+    langs = tuple(x.strip() for x in languages.split(",") if x.strip())
+    bad = [x for x in langs if x not in ("da", "en")]
+    if bad:
+        raise click.ClickException(f"--lang {bad[0]!r} is not one of da, en")
+    base = base_url or os.environ.get("OMRAADEKORT_EXPORT_BASE_URL", "http://127.0.0.1:8000")
+    _export(_store(store_path), directory, base, langs, _years(years))
 
 
 @cli.command("import-indicators")
@@ -151,6 +228,7 @@ def import_indicators_cmd(store_path, file, source, synthetic):
         raise click.ClickException(str(exc)) from exc
     label = f" ({SYNTHETIC_LABEL_DA})" if synthetic else ""
     click.echo(f"imported {file}{label}: " + ", ".join(f"{k}={v}" for k, v in result.items()))
+    refresh_export(store)
 
 
 @cli.command("info")
@@ -182,16 +260,18 @@ def serve(store_path, host, port, workers, dev):
         create_app().run(host=host, port=port, debug=True)
         return
     workers = workers or 2 * (os.cpu_count() or 1) + 1
+    # gthread keeps connections alive; on 2 cores 5 workers × 4 threads served the most
+    # requests per second in bench/embeds.py (README, Performance).
     args = [
         "gunicorn",
         "--bind",
         f"{host}:{port}",
         "--workers",
         str(workers),
+        "--worker-class",
+        "gthread",
         "--threads",
-        "2",
-        "--access-logfile",
-        "-",
+        "4",
         "service:create_app()",
     ]
     os.execvp(args[0], args)
