@@ -57,7 +57,10 @@ format: install-test
 	$(BIN)/ruff check --fix .
 
 bench: install store
+	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light; }
 	$(BIN)/python bench/national_page.py
+	$(BIN)/python bench/embeds.py
 
 clean:
 	rm -rf $(VENV) node_modules var
