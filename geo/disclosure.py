@@ -1,0 +1,450 @@
+"""Disclosure control: no published count below the threshold, by any route.
+
+Every relocation figure the service publishes — a flow, an origin's total, a destination's
+inflow, a year, a reason, all years, all reasons, a distance band — is one cell of one
+*cube*: a table with one axis per dimension in which every axis also carries its subtotals and
+its total (:class:`Dimension`). Two published views (two years, two filters, an area and its
+municipality) are two sets of cells of the same cube, so protecting the cube protects every
+view and every difference between views at once.
+
+:func:`protect` decides which cells are published and which are suppressed:
+
+1. **Primary suppression**: every cell with ``0 < count < threshold``. Zeros are published
+   (they count nobody).
+2. **Complementary suppression**: every suppressed cell must not be recoverable from the
+   published cells by any combination of the table's sums (totals, margins, differences
+   between two published views). This is ensured constructively: each suppressed cell gets a
+   *witness* — a pattern of suppressed cells, all with a count of at least 1, on which adding
+   +1 and -1 in a checkerboard way leaves **every** sum of the cube unchanged (technically a
+   vector of the kernel of all the cube's sum constraints, built as a tensor product of one
+   elementary kernel vector per dimension). Because the published cells are the same under
+   both tables, a reader who knows every published figure cannot tell the true count ``n``
+   from ``n - 1`` or ``n + 1``; the cell is not recoverable.
+3. **Line rule**: wherever a total is published, the suppressed cells summed into it must add
+   up to 0 or to at least the threshold — otherwise "total minus the published parts" would
+   publish a small count for a group of cells.
+
+Steps 2 and 3 add suppressions until both hold (each step only adds, so it ends). Witnesses
+are chosen greedily to hide as few persons as possible (cost = the counts newly suppressed);
+the result is deterministic, so every worker publishes the same cells.
+
+The threshold is configurable but never below 3 (Statistics Denmark's minimum); asking for
+less raises :class:`ValueError`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+MINIMUM_THRESHOLD = 3
+DEFAULT_THRESHOLD = 5
+
+
+def check_threshold(threshold: object) -> int:
+    """The threshold as an int; ValueError if it is not a whole number ≥ 3."""
+    if isinstance(threshold, bool) or not isinstance(threshold, int | np.integer | str):
+        raise ValueError(f"disclosure threshold {threshold!r} is not a whole number")
+    try:
+        value = int(threshold)
+    except ValueError:
+        raise ValueError(f"disclosure threshold {threshold!r} is not a whole number") from None
+    if value < MINIMUM_THRESHOLD:
+        raise ValueError(
+            f"disclosure threshold {value} is below {MINIMUM_THRESHOLD}, the national "
+            "statistics office's minimum; refusing to publish counts that small"
+        )
+    return value
+
+
+class Dimension:
+    """One axis of a cube: its leaves, subtotals and total, and which sums link them.
+
+    ``children`` maps a node to its *decompositions*: lists of child nodes whose counts add up
+    to the node. Most nodes have one decomposition; a node may have several (the total of the
+    destination axis is both the sum of the municipalities and the sum of the distance bands).
+    Nodes without children are leaves. Every node except the root has exactly one parent.
+    """
+
+    def __init__(self, name: str, root: str, children: dict[str, list[list[str]]]):
+        self.name = name
+        self.root = root
+        self.children = {p: [list(d) for d in ds] for p, ds in children.items() if ds}
+        nodes = [root]
+        seen = {root}
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            for decomposition in self.children.get(node, []):
+                for child in decomposition:
+                    if child in seen:
+                        raise ValueError(f"{name}: node {child!r} has two parents")
+                    seen.add(child)
+                    nodes.append(child)
+                    stack.append(child)
+        self.nodes = nodes
+        self.index = {n: i for i, n in enumerate(nodes)}
+        self.parent: dict[int, tuple[int, int]] = {}
+        for p, ds in self.children.items():
+            for j, d in enumerate(ds):
+                for c in d:
+                    self.parent[self.index[c]] = (self.index[p], j)
+        self._completions: dict[int, list[frozenset[int]]] = {}
+        self._candidates: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    @classmethod
+    def flat(cls, name: str, leaves: list[str], root: str = "*") -> Dimension:
+        """Leaves and their total."""
+        return cls(name, root, {root: [list(leaves)]})
+
+    @classmethod
+    def grouped(
+        cls,
+        name: str,
+        groups: dict[str, list[str]],
+        root: str = "*",
+        alternative: list[str] | None = None,
+    ) -> Dimension:
+        """Leaves in groups, groups in the total; optionally a second, flat split of the total."""
+        children: dict[str, list[list[str]]] = {root: [list(groups)]}
+        if alternative:
+            children[root].append(list(alternative))
+        for group, leaves in groups.items():
+            children[group] = [list(leaves)]
+        return cls(name, root, children)
+
+    def is_leaf(self, i: int) -> bool:
+        return self.nodes[i] not in self.children
+
+    # -- the atoms: what one record contributes to --------------------------------------------
+
+    def completions(self, i: int) -> list[frozenset[int]]:
+        """Every way to go down from node ``i`` choosing one child in each decomposition."""
+        if i not in self._completions:
+            node = self.nodes[i]
+            if node not in self.children:
+                result = [frozenset([i])]
+            else:
+                per_decomposition = [
+                    [c for child in d for c in self.completions(self.index[child])]
+                    for d in self.children[node]
+                ]
+                result = [
+                    frozenset([i]).union(*combo) for combo in itertools.product(*per_decomposition)
+                ]
+            self._completions[i] = result
+        return self._completions[i]
+
+    @cached_property
+    def atoms(self) -> list[frozenset[int]]:
+        """The completions of the root: the sets of nodes one record is counted in."""
+        return self.completions(0)
+
+    @cached_property
+    def atom_index(self) -> dict[frozenset[str], int]:
+        """Atom by its leaves (as node names)."""
+        out = {}
+        for a, atom in enumerate(self.atoms):
+            leaves = frozenset(self.nodes[i] for i in atom if self.is_leaf(i))
+            out[leaves] = a
+        return out
+
+    @cached_property
+    def membership(self) -> np.ndarray:
+        """(nodes × atoms) 0/1 matrix: which nodes count each atom."""
+        m = np.zeros((len(self.nodes), len(self.atoms)), dtype=np.int64)
+        for a, atom in enumerate(self.atoms):
+            m[list(atom), a] = 1
+        return m
+
+    # -- elementary kernel vectors ------------------------------------------------------------
+
+    def candidates(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Supports of the elementary kernel vectors that contain node ``i``, as CSR arrays.
+
+        A vector of the kernel of this axis's sum constraints is either a *path* (+1 on every
+        node of one completion of the root) or a *difference* (+1 on a completion of a node
+        ``u``, -1 on a completion of a sibling ``v`` in the same decomposition). Tensor
+        products of such vectors, one per axis, are kernel vectors of the whole cube.
+        """
+        if i not in self._candidates:
+            supports: list[frozenset[int]] = [c for c in self.atoms if i in c]
+            chain, u = [], i
+            while u in self.parent:
+                p, j = self.parent[u]
+                chain.append((u, p, j))
+                u = p
+            for u, p, j in chain:
+                through = [c for c in self.completions(u) if i in c]
+                for sibling in self.children[self.nodes[p]][j]:
+                    v = self.index[sibling]
+                    if v == u:
+                        continue
+                    for plus in through:
+                        for minus in self.completions(v):
+                            supports.append(plus | minus)
+            unique = sorted(set(supports), key=lambda s: (len(s), sorted(s)))
+            flat = np.array([n for s in unique for n in sorted(s)], dtype=np.int64)
+            offsets = np.cumsum([0] + [len(s) for s in unique]).astype(np.int64)
+            self._candidates[i] = (flat, offsets)
+        return self._candidates[i]
+
+
+@dataclass
+class Cube:
+    """Counts over every combination of nodes of its dimensions (leaves, subtotals, totals)."""
+
+    dims: list[Dimension]
+    values: np.ndarray  # shape tuple(len(d) for d in dims), int64
+    atom_counts: np.ndarray  # shape tuple(len(d.atoms) for d in dims): the records per atom
+
+    @classmethod
+    def from_atoms(cls, dims: list[Dimension], atom_counts: np.ndarray) -> Cube:
+        """Aggregate counts given per atom (one axis per dimension) to every node."""
+        atom_counts = np.asarray(atom_counts, dtype=np.int64)
+        values = atom_counts
+        for axis, dim in enumerate(dims):
+            values = np.moveaxis(np.tensordot(dim.membership, values, axes=([1], [axis])), 0, axis)
+        return cls(dims, values, atom_counts)
+
+    @classmethod
+    def from_records(
+        cls, dims: list[Dimension], atoms: list[np.ndarray], counts: np.ndarray
+    ) -> Cube:
+        """``atoms[i]`` is the atom index of each record on axis ``i``."""
+        shape = tuple(len(d.atoms) for d in dims)
+        atom_counts = np.zeros(shape, dtype=np.int64)
+        if len(counts):
+            np.add.at(atom_counts, tuple(np.asarray(a, dtype=np.int64) for a in atoms), counts)
+        return cls.from_atoms(dims, atom_counts)
+
+
+@dataclass
+class Protection:
+    """Which cells of a cube are suppressed, and why."""
+
+    cube: Cube
+    threshold: int
+    suppressed: np.ndarray  # bool, cube shape
+    primary: np.ndarray  # bool: suppressed for being below the threshold
+    witnesses: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def published(self) -> np.ndarray:
+        """Counts with every suppressed cell as -1."""
+        return np.where(self.suppressed, -1, self.cube.values)
+
+    def value(self, index: tuple[int, ...]) -> int | None:
+        """The published count of one cell, or None when it is suppressed."""
+        return None if self.suppressed[index] else int(self.cube.values[index])
+
+
+def _cost(values: np.ndarray, suppressed: np.ndarray) -> np.ndarray:
+    """What suppressing each cell hides: its count (already suppressed: nothing)."""
+    return np.where(suppressed, 0.0, values.astype(np.float64) + 1e-3)
+
+
+def _find_witness(
+    cube: Cube, cell: tuple[int, ...], cost: np.ndarray, atoms_positive: np.ndarray
+) -> list[np.ndarray] | None:
+    """Per-axis supports of a witness for ``cell``: all cells positive, cheap to suppress."""
+    dims, values = cube.dims, cube.values
+    # Start from the atoms of one record counted in the cell: positive by construction.
+    lists = []
+    for axis, dim in enumerate(dims):
+        lists.append(np.flatnonzero(dim.membership[cell[axis]]))
+    sub = atoms_positive[np.ix_(*lists)]
+    hits = np.argwhere(sub)
+    if len(hits) == 0:
+        return None
+    first = hits[0]
+    supports = [
+        np.flatnonzero(dim.membership[:, lists[axis][first[axis]]]) for axis, dim in enumerate(dims)
+    ]
+
+    def total(sups: list[np.ndarray]) -> float:
+        return float(cost[np.ix_(*sups)].sum())
+
+    best = total(supports)
+    for _ in range(6):
+        improved = False
+        for axis, dim in enumerate(dims):
+            flat, offsets = dim.candidates(cell[axis])
+            index = [s if a != axis else slice(None) for a, s in enumerate(supports)]
+            grids = np.ix_(*[s if a != axis else np.arange(len(dim)) for a, s in enumerate(index)])
+            slab_values = values[grids]
+            slab_cost = cost[grids]
+            other_axes = tuple(a for a in range(len(dims)) if a != axis)
+            node_ok = (slab_values > 0).all(axis=other_axes)
+            node_cost = slab_cost.sum(axis=other_axes)
+            ok = np.logical_and.reduceat(node_ok[flat], offsets[:-1])
+            price = np.add.reduceat(node_cost[flat], offsets[:-1])
+            price = np.where(ok, price, np.inf)
+            choice = int(np.argmin(price))
+            if price[choice] < best - 1e-9:
+                best = float(price[choice])
+                supports[axis] = flat[offsets[choice] : offsets[choice + 1]]
+                improved = True
+        if not improved:
+            break
+    return supports
+
+
+def _slab(array: np.ndarray, axis: int, node: int | list[int]) -> np.ndarray:
+    return np.take(array, node, axis=axis)
+
+
+def _hidden_floor(cube: Cube, suppressed: np.ndarray) -> np.ndarray:
+    """For each suppressed cell, the smallest positive group count a reader can derive in it.
+
+    A suppressed cell adds up from its parts along any axis; the parts that are published are
+    known, so "cell minus its published parts" is a count of the suppressed parts — and so on,
+    recursively, down any mix of axes. The floor is the smallest such count (at most the
+    cell's own count). Published cells have floor 0.
+    """
+    values = cube.values
+    floor = np.where(suppressed, values, 0)
+    changed = True
+    while changed:
+        changed = False
+        for axis, dim in enumerate(cube.dims):
+            for parent, decompositions in dim.children.items():
+                p = dim.index[parent]
+                for decomposition in decompositions:
+                    kids = [dim.index[c] for c in decomposition]
+                    below = np.where(
+                        _slab(suppressed, axis, kids), _slab(floor, axis, kids), 0
+                    ).sum(axis=axis)
+                    current = _slab(floor, axis, p)
+                    better = _slab(suppressed, axis, p) & (below > 0) & (below < current)
+                    if better.any():
+                        index = [slice(None)] * values.ndim
+                        index[axis] = p
+                        floor[tuple(index)] = np.where(better, below, current)
+                        changed = True
+    return floor
+
+
+def _cell(position: tuple, axis: int, node: int) -> tuple[int, ...]:
+    cell = [int(c) for c in position]
+    cell.insert(axis, int(node))
+    return tuple(cell)
+
+
+def _cheapest_published_part(
+    cube: Cube, suppressed: np.ndarray, cell: tuple[int, ...], axis: int, kids: list[int]
+) -> tuple[int, ...] | None:
+    best = None
+    for k in kids:
+        part = cell[:axis] + (k,) + cell[axis + 1 :]
+        value = cube.values[part]
+        if not suppressed[part] and value > 0 and (best is None or value < cube.values[best]):
+            best = part
+    return best
+
+
+def _deepen(
+    cube: Cube, suppressed: np.ndarray, floor: np.ndarray, cell: tuple[int, ...]
+) -> tuple[int, ...] | None:
+    """A published part to suppress so that the floor of suppressed ``cell`` rises."""
+    for _ in range(sum(len(d) for d in cube.dims)):
+        for axis, dim in enumerate(cube.dims):
+            node = dim.nodes[cell[axis]]
+            for decomposition in dim.children.get(node, []):
+                kids = [dim.index[c] for c in decomposition]
+                parts = [cell[:axis] + (k,) + cell[axis + 1 :] for k in kids]
+                below = sum(int(floor[q]) for q in parts if suppressed[q])
+                if below != floor[cell] or below >= cube.values[cell]:
+                    continue
+                published = _cheapest_published_part(cube, suppressed, cell, axis, kids)
+                if published is not None:
+                    return published
+                deeper = [q for q in parts if suppressed[q] and floor[q] < cube.values[q]]
+                if deeper:
+                    cell = min(deeper, key=lambda q: (int(floor[q]), q))
+                    break
+            else:
+                continue
+            break
+        else:
+            return None
+    return None
+
+
+def _line_violations(cube: Cube, suppressed: np.ndarray, threshold: int) -> list[tuple[int, ...]]:
+    """Cells to suppress so that no published total leaves a small suppressed remainder.
+
+    For every published cell and every way it splits into parts (one axis, one
+    decomposition), the smallest group count a reader can derive for the suppressed parts —
+    the sum of their floors (:func:`_hidden_floor`) — must be 0 or at least ``threshold``.
+    """
+    values = cube.values
+    floor = _hidden_floor(cube, suppressed)
+    additions: set[tuple[int, ...]] = set()
+    for axis, dim in enumerate(cube.dims):
+        for parent, decompositions in dim.children.items():
+            p = dim.index[parent]
+            parent_published = ~_slab(suppressed, axis, p) & (_slab(values, axis, p) > 0)
+            for decomposition in decompositions:
+                kids = [dim.index[c] for c in decomposition]
+                hidden = np.where(_slab(suppressed, axis, kids), _slab(floor, axis, kids), 0).sum(
+                    axis=axis
+                )
+                bad = parent_published & (hidden > 0) & (hidden < threshold)
+                for position in zip(*np.nonzero(bad), strict=True):
+                    cell = _cell(position, axis, p)
+                    part = _cheapest_published_part(cube, suppressed, cell, axis, kids)
+                    if part is None:
+                        # Every part is suppressed but some can be narrowed down from below:
+                        # suppress inside the part whose floor is smallest.
+                        parts = [
+                            cell[:axis] + (k,) + cell[axis + 1 :]
+                            for k in kids
+                            if suppressed[cell[:axis] + (k,) + cell[axis + 1 :]]
+                        ]
+                        narrow = min(parts, key=lambda q: (int(floor[q]), q))
+                        part = _deepen(cube, suppressed, floor, narrow)
+                    # Suppressing the total itself always removes the remainder.
+                    additions.add(part if part is not None else cell)
+    return sorted(additions)
+
+
+def protect(cube: Cube, threshold: int = DEFAULT_THRESHOLD) -> Protection:
+    """Suppress small cells and enough others that none can be recovered (see module doc)."""
+    threshold = check_threshold(threshold)
+    values = cube.values
+    primary = (values > 0) & (values < threshold)
+    suppressed = primary.copy()
+    covered = np.zeros_like(suppressed)
+    # Which combinations of atoms hold a record: a witness starts from one of them.
+    atoms_positive = cube.atom_counts > 0
+    witnesses = 0
+    notes: list[str] = []
+    while True:
+        pending = np.argwhere(suppressed & ~covered)
+        order = np.lexsort(
+            (np.ravel_multi_index(pending.T, values.shape), values[tuple(pending.T)])
+        )
+        for row in pending[order]:
+            cell = tuple(int(c) for c in row)
+            if covered[cell]:
+                continue
+            supports = _find_witness(cube, cell, _cost(values, suppressed), atoms_positive)
+            if supports is None:  # pragma: no cover - a positive cell always has a record
+                raise RuntimeError(f"no witness for cell {cell}")
+            grid = np.ix_(*supports)
+            suppressed[grid] = True
+            covered[grid] = True
+            witnesses += 1
+        additions = _line_violations(cube, suppressed, threshold)
+        if not additions:
+            break
+        for cell in additions:
+            suppressed[cell] = True
+    return Protection(cube, threshold, suppressed, primary, witnesses, notes)
