@@ -70,15 +70,22 @@ def parse_list_rows(
             year = None
         if year is None:
             row_problems.append(
-                Problem("not a year", row=i, column=cols["year"], value=raw_year,
-                        expected="a whole year such as 2022")
+                Problem(
+                    "not a year",
+                    row=i,
+                    column=cols["year"],
+                    value=raw_year,
+                    expected="a whole year such as 2022",
+                )
             )
         elif year not in counted_years:
             row_problems.append(
                 Problem(
                     "no official count is known for this list year, so the list cannot be "
                     "checked against it",
-                    row=i, column=cols["year"], value=raw_year,
+                    row=i,
+                    column=cols["year"],
+                    value=raw_year,
                     expected="one of " + ", ".join(str(y) for y in sorted(counted_years)),
                 )
             )
@@ -86,8 +93,13 @@ def parse_list_rows(
         category = parse_category(raw_cat)
         if category is None:
             row_problems.append(
-                Problem("unknown category", row=i, column=cols["category"], value=raw_cat,
-                        expected="one of " + ", ".join(CATEGORIES))
+                Problem(
+                    "unknown category",
+                    row=i,
+                    column=cols["category"],
+                    value=raw_cat,
+                    expected="one of " + ", ".join(CATEGORIES),
+                )
             )
         raw_code = record[cols["municipality_code"]]
         try:
@@ -95,14 +107,24 @@ def parse_list_rows(
         except ValueError:
             code = None
             row_problems.append(
-                Problem("not a municipality code", row=i, column=cols["municipality_code"],
-                        value=raw_code, expected="a code from 101 to 999, e.g. 751 for Aarhus")
+                Problem(
+                    "not a municipality code",
+                    row=i,
+                    column=cols["municipality_code"],
+                    value=raw_code,
+                    expected="a code from 101 to 999, e.g. 751 for Aarhus",
+                )
             )
         name = str(record[cols["area"]])
         if not name or not any(ch.isalnum() for ch in name):
             row_problems.append(
-                Problem("area is blank", row=i, column=cols["area"], value=name,
-                        expected="the area's name as on the official list")
+                Problem(
+                    "area is blank",
+                    row=i,
+                    column=cols["area"],
+                    value=name,
+                    expected="the area's name as on the official list",
+                )
             )
         if row_problems:
             problems.extend(row_problems)
@@ -113,7 +135,9 @@ def parse_list_rows(
             problems.append(
                 Problem(
                     f"duplicate of row {seen[key]} (same year, area and category)",
-                    row=i, column=cols["area"], value=name,
+                    row=i,
+                    column=cols["area"],
+                    value=name,
                 )
             )
             continue
@@ -123,7 +147,9 @@ def parse_list_rows(
             problems.append(
                 Problem(
                     f"area has municipality code {first_code} in row {first_row}",
-                    row=i, column=cols["municipality_code"], value=raw_code,
+                    row=i,
+                    column=cols["municipality_code"],
+                    value=raw_code,
                     expected=f"the same code, {first_code}",
                 )
             )
@@ -136,8 +162,9 @@ def parse_list_rows(
                 municipality_code=code,
                 category=category,
                 basis=str(record[basis_col]) if basis_col else "",
-                source=str(record[src_col]) if src_col and record[src_col] else
-                (default_source or source),
+                source=str(record[src_col])
+                if src_col and record[src_col]
+                else (default_source or source),
             )
         )
     if problems:
@@ -193,15 +220,17 @@ def check_against_counts(
                 Problem(
                     f"{n} {PLURAL_DA[category]} named for {year}, but no official count "
                     f"exists for that year and category",
-                    column="category", value=category,
+                    column="category",
+                    value=category,
                 )
             )
         elif n > limit:
             problems.append(
                 Problem(
-                    f"{n} {PLURAL_DA[category]} named for {year}, more than the official "
-                    f"{limit}",
-                    column="year", value=year, expected=f"at most {limit}",
+                    f"{n} {PLURAL_DA[category]} named for {year}, more than the official {limit}",
+                    column="year",
+                    value=year,
+                    expected=f"at most {limit}",
                 )
             )
     if problems:
@@ -212,8 +241,7 @@ def merge_lists(existing: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
     """Replace the (year, category) lists present in ``incoming``; keep all others."""
     replaced = set(zip(incoming["year"], incoming["category"], strict=True))
     keep = [
-        (y, c) not in replaced
-        for y, c in zip(existing["year"], existing["category"], strict=True)
+        (y, c) not in replaced for y, c in zip(existing["year"], existing["category"], strict=True)
     ]
     # Implied rows are recomputed after the merge, so drop the old ones.
     base = existing[keep]

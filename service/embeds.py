@@ -235,7 +235,14 @@ def picker():
         query["sprog"] = lang
     src = url_for(endpoint, **args, **query, _external=True)
     preview = url_for(endpoint, **args, **query)
-    title = text(lang, "national_title", year=year)
+    if endpoint == "embeds.area":
+        info = get_area(store, args["slug"])
+        title = text(lang, "area_title", name=info["name"], municipality=info["municipality_name"])
+    elif endpoint == "embeds.municipality":
+        name = get_municipality(store, args["code"])["name"]
+        title = text(lang, "municipality_title", name=name, year=year)
+    else:
+        title = text(lang, "national_title", year=year)
     areas = all_areas(store)[["area_id", "name", "municipality_name"]].to_dict("records")
     names = municipality_names(store)
     with_areas = sorted(set(all_areas(store)["municipality_code"]), key=lambda c: names.get(c, c))

@@ -26,7 +26,7 @@ from service.maps import (
     municipality_map,
     national_map,
 )
-from service.params import municipality_arg, year_arg
+from service.params import municipality_arg, parse_year, year_arg  # noqa: F401 (re-export)
 from service.store_access import get_store
 
 bp = Blueprint("pages", __name__)
