@@ -40,10 +40,19 @@ def assess_area(
     rule: str | None = None,
     overrides: Mapping[str, float] | None = None,
     synthetic: bool = False,
+    extra_values: Mapping[str, float] | None = None,
 ) -> Verdict:
-    """The verdict of one area in one list year (the rule of that year unless named)."""
+    """The verdict of one area in one list year (the rule of that year unless named).
+
+    ``extra_values`` fill in values the store does not have (e.g. the residents floor, to
+    say what the criteria decide if the area has 1,000 residents)."""
     version = get_rule(rule) if rule else rule_for_year(year)
     values = values_by_area(read_indicators(store, synthetic=synthetic), year).get(area_id, {})
+    if extra_values:
+        values = {
+            **{k: v for k, v in extra_values.items() if values.get(k) is None},
+            **{k: v for k, v in values.items() if v is not None},
+        }
     return evaluate(
         version,
         values,
@@ -288,3 +297,24 @@ def criteria_reproduction(store) -> dict:
                 }
             )
     return {"rows": rows, "totals": totals}
+
+
+def criterion_threshold(code: str, year: int) -> tuple[float, str] | None:
+    """The threshold and comparison the rule of ``year`` puts on indicator ``code``.
+
+    The udsat (before 2018: ghetto) criterion comes before the parallelsamfund and
+    forebyggelse ones; for a relative criterion, the absolute threshold published for that
+    year counts for the indicator it is expressed in (convicted share 2.27 % in 2020). None
+    when no criterion of that year uses ``code``.
+    """
+    try:
+        rule = rule_for_year(year)
+    except KeyError:
+        return None
+    for c in rule.criteria():
+        if c.indicator == code:
+            return c.threshold, c.comparison
+        fallback = c.fallback_for(year)
+        if fallback and fallback[0] == code:
+            return fallback[1], c.comparison
+    return None

@@ -52,6 +52,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(embeds.bp)
     app.register_blueprint(api.ops)
+    from service import indicator_web
+
+    indicator_web.init_app(app)
     return app
 
 

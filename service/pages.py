@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from geo.areas import (
     all_areas,
@@ -96,6 +96,13 @@ def national_page():
     areas = areas_for_year(store, year)  # raises NotFound for a year without a list
     summary = year_summary(store, year)
     built = national_built(year)
+    script_url = url_for("pages.national_script", year=year, v=store.data_version)
+    indicator_overlay = None
+    if request.args.get("indikator"):  # colour the areas by an indicator (service/indicator_map)
+        from service.indicator_map import national_overlay
+
+        indicator_overlay = national_overlay(store, year, request.args["indikator"], request.args)
+        built, script_url = indicator_overlay.built, indicator_overlay.script_url
     return render_template(
         "national.html",
         year=year,
@@ -104,7 +111,8 @@ def national_page():
         located=int((~areas.geometry.isna()).sum()),
         summary=summary,
         built=built,
-        script_url=url_for("pages.national_script", year=year, v=store.data_version),
+        script_url=script_url,
+        indicator_overlay=indicator_overlay,
         colours=CATEGORY_COLOURS,
         labels=LABELS_DA,
         plural=PLURAL_DA,

@@ -174,17 +174,18 @@ def _criterion_result(
             comparison=c.comparison,
             met=compare(value, c.comparison, threshold),
             margin=_margin(value, threshold),
-            basis=f"compared with the absolute threshold {threshold:g} % reported for the "
-            f"list of {year} ({source}), because the ratio to the national average is not "
-            "published",
+            basis=f"sammenlignet med grænsen {threshold:g} %".replace(".", ",")
+            + f", som er offentliggjort for listen {year} ({source}), fordi forholdet til "
+            "landsgennemsnittet ikke er offentliggjort",
         )
     basis = "ikke oplyst"
     related = {indicator for _y, indicator, _t, _s in c.fallback}
     for indicator in sorted(related):
         if values.get(indicator) is not None:
+            share = f"{values[indicator]:g}".replace(".", ",")
             basis = (
-                f"ikke oplyst: {indicator} = {values[indicator]:g} is published, but neither "
-                f"the ratio to the national average nor the absolute threshold for {year}"
+                f"ikke oplyst: andelen ({share} %) er offentliggjort, men hverken forholdet "
+                f"til landsgennemsnittet eller grænsen som andel for listen {year}"
             )
     return CriterionResult(
         key=c.key,

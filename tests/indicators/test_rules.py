@@ -309,7 +309,7 @@ def test_convicted_share_is_compared_with_the_published_absolute_threshold_in_20
     verdict = evaluate("2018", values, area_id="x", year=2020)
     convicted = criterion(verdict, "convicted")
     assert convicted.indicator == "convicted_share" and convicted.threshold == 2.27
-    assert convicted.met is True and "tv2fyn.dk" in convicted.basis
+    assert convicted.met is True and "tv2fyn.dk" in convicted.basis and "2,27 %" in convicted.basis
     assert (
         evaluate("2018", {**values, "convicted_share": 2.26}, area_id="x", year=2020).status[
             "udsat"
