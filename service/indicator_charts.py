@@ -77,6 +77,17 @@ def _domain(unit: Unit, *values: float | None) -> float:
     return max(2000.0, math.ceil(top * 1.15 / 500) * 500)
 
 
+def _nice_ceiling(value: float) -> float:
+    """The next of 1, 2, 2.5, 5 × 10^k at or above ``value``."""
+    if value <= 0:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if step * magnitude >= value:
+            return step * magnitude
+    return 10 * magnitude
+
+
 def bullet(
     value: float | None,
     threshold: float,
@@ -120,7 +131,9 @@ def ranked_bars(rows: list[dict], *, unit: str, threshold: float | None, width: 
     (None = not published: no bar, the label says so)."""
     u = UNITS[unit]
     values = [r["value"] for r in rows]
-    top = _domain(u, *values, threshold)
+    known = [v for v in (*values, threshold) if v is not None and not math.isnan(v)]
+    # Ranked bars use the data's own range (a share of 3–11 % would vanish on 0–100).
+    top = _nice_ceiling(max(known) * 1.1) if known else 1.0
     label_w, bar_left, row_h = 200, 208, 22
     bar_w = width - bar_left - 60
     bars = []

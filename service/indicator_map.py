@@ -28,8 +28,9 @@ from indicators.values import SYNTHETIC_LABEL_DA, read_indicators
 from service.indicator_charts import comparison_words, fmt_number, fmt_value
 from service.maps import APPROXIMATE_DASH, BuiltMap, MapCache, _new_map, _outline, _render
 
-# YlOrBr, 5 of Tol's 9 steps (light to dark).
-PALETTE = ("#FFF7BC", "#FEC44F", "#FB9A29", "#CC4C02", "#662506")
+# YlOrBr, 5 of Tol's 9 steps (light to dark), without the palest ones: the areas are small
+# at the national zoom and must stand out against the land colour.
+PALETTE = ("#FEC44F", "#FB9A29", "#EC7014", "#CC4C02", "#662506")
 MISSING_COLOUR = "#BBBBBB"
 MAX_CLASSES = 5
 
@@ -170,14 +171,20 @@ def national_indicator_map(
         geometry=areas.geometry,
         crs=areas.crs,
     )
+    # Areas without a value first, so a coloured area is never hidden under a grey one.
+    frame = frame.iloc[
+        sorted(range(len(frame)), key=lambda i: frame["klass"].iloc[i] != "omr-ind-missing")
+    ]
     folium.GeoJson(
         frame.__geo_interface__,
         name=f"{ind.short_da}",
         style_function=lambda f: {
-            "color": "#333333",
+            # A wide stroke in the class colour keeps small areas visible, as on the
+            # category map.
+            "color": f["properties"]["colour"],
             "fillColor": f["properties"]["colour"],
             "fillOpacity": 0.85,
-            "weight": 2,
+            "weight": 4,
             "dashArray": APPROXIMATE_DASH if f["properties"]["approximate"] else None,
             "className": f"omr-area omr-ind {f['properties']['klass']}",
         },
