@@ -159,7 +159,9 @@ def download_table(store: Store, year: int) -> gpd.GeoDataFrame:
         crs=STORE_CRS,
     )
     if "indicators" in store.layers():
-        values = store.read("indicators")
+        from indicators.values import read_indicators
+
+        values = read_indicators(store)  # real values only: synthetic data is never mixed in
         values = values[values["year"] == year]
         if len(values):
             wide = values.pivot_table(

@@ -296,3 +296,11 @@ def test_synthetic_data_is_labelled_and_never_mixed(loaded):
         ).get_json()["synthetic_label"]
         == "syntetiske eksempeldata"
     )
+
+
+def test_downloads_carry_real_values_only(loaded):
+    body = loaded.get("/api/areas?year=2022&format=geojson").get_json()
+    props = {f["properties"]["area_id"]: f["properties"] for f in body["features"]}
+    assert props["vollsmose"]["ind_outside_labour_share"] == 41.0
+    # The synthetic 55 % for Gellerup is not in the download.
+    assert props["gellerupparken-toveshoej"].get("ind_outside_labour_share") is None
