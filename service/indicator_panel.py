@@ -208,26 +208,12 @@ def area_panel(store, area_id: str, *, year_arg: str | None = None, synthetic: b
         if earlier is not None:
             hit = earlier[(earlier["area_id"] == area_id) & (earlier["year"] == year)]
             official = ["ghettoomraade"] if len(hit) and bool(hit["listed"].iloc[0]) else []
-    groups = []
-    for group in ("residents", "ghettoomraade", "udsat", "parallelsamfund", "forebyggelsesomraade"):
-        rows = [_criterion_row(c, year) for c in verdict.criteria if c.group == group]
-        if not rows:
-            continue
-        heading = GROUP_DA[group]
-        if group in verdict.required:
-            unknown = sum(r["met"] is None for r in rows)
-            heading += (
-                f": mindst {verdict.required[group]} af {len(rows)} kriterier skal være "
-                f"opfyldt ({verdict.met_count[group]} opfyldt"
-                + (f", {unknown} ikke oplyst" if unknown else "")
-                + ")"
-            )
-        groups.append({"group": group, "heading": heading, "rows": rows})
     rule = rule_for_year(year)
-    conditional = None
+    conditional, floor = None, None
     if verdict.criteria[0].met is None:
         # Only the residents figure may be missing: say what the criteria decide if the area
-        # has the 1,000 residents every list requires.
+        # has the 1,000 residents every list requires, and mark decisive criteria on that
+        # basis (with the residents unknown, no single criterion could change anything).
         floor = assess_area(
             store,
             area_id,
@@ -239,8 +225,27 @@ def area_panel(store, area_id: str, *, year_arg: str | None = None, synthetic: b
             {"label": category_label(c, year), "words": STATUS_DA[floor.status[c]]}
             for c in rule.categories
         ]
+    decisive = {c.key: c.decisive for c in (floor or verdict).criteria if c.key != "residents"}
+    groups = []
+    for group in ("residents", "ghettoomraade", "udsat", "parallelsamfund", "forebyggelsesomraade"):
+        rows = [_criterion_row(c, year) for c in verdict.criteria if c.group == group]
+        if not rows:
+            continue
+        for row in rows:
+            row["decisive"] = decisive.get(row["key"], row["decisive"])
+        heading = GROUP_DA[group]
+        if group in verdict.required:
+            unknown = sum(r["met"] is None for r in rows)
+            heading += (
+                f": mindst {verdict.required[group]} af {len(rows)} kriterier skal være "
+                f"opfyldt ({verdict.met_count[group]} opfyldt"
+                + (f", {unknown} ikke oplyst" if unknown else "")
+                + ")"
+            )
+        groups.append({"group": group, "heading": heading, "rows": rows})
     panel["verdict"] = {
         "conditional": conditional,
+        "decisive_given_floor": floor is not None,
         "omdannelse_text": _omdannelse_text(verdict, year),
         "rule": rule.name,
         "rule_title": rule.title_da,

@@ -352,3 +352,32 @@ def test_indicator_api_matches_its_openapi_description(app, label):
         )
 
     run()
+
+
+def test_decisive_criteria_given_the_residents_floor(client):
+    html = client.get("/omraader/skovvejen-skovparken").data.decode()
+    assert "(givet mindst 1.000 beboere)" in html
+    for key in ("outside_labour", "basic_education", "nonwestern"):
+        assert f'class="ind-row decisive" data-criterion="{key}"' in html, key
+    assert 'class="ind-row" data-criterion="income"' in html
+
+
+def test_almene_target_and_time_series_with_imported_values(loaded, tmp_path):
+    html = loaded.get("/omraader/vollsmose").data.decode()
+    # residents 2022 (imported) and 2024 (embedded): a line, with the numbers in a table
+    series = html[html.index('id="serie-residents"') :]
+    assert "<polyline" in series[: series.index("</figure>")]
+    assert "5.000 beboere" in series and "5.317 beboere" in series
+    assert "Andelen af almene familieboliger: ikke oplyst" in html
+
+
+def test_almene_share_against_the_40_percent_target(tmp_path):
+    store = Store(tmp_path / "store.gpkg")
+    build_default_store(store, with_outline=False)
+    path = tmp_path / "almene.csv"
+    path.write_text("area;year;code;value\nVollsmose;2023;almene_familieboliger_share;67,5\n")
+    import_indicators(store, path, source="test")
+    client = create_app({"STORE_PATH": str(store.path), "ACCESS_LOG": False}).test_client()
+    html = client.get("/omraader/vollsmose").data.decode()
+    assert "2023: 67,5 % — 27,5 procentpoint over målet" in html
+    assert "højst 40 %" in html
