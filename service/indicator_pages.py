@@ -35,6 +35,13 @@ from service.store_access import get_store
 bp = Blueprint("indicator_pages", __name__)
 
 DEFAULT_COMPARE = "youth_not_in_education"
+STRUCTURAL_LABELS_DA = {
+    "min_residents": "Mindste antal beboere",
+    "min_met": "Antal af kriterierne for udsat boligområde (før 2018: ghettoområde), der skal "
+    "være opfyldt",
+    "omdannelse_years": "År i træk som parallelsamfund for et omdannelsesområde",
+    "forebyggelse_min_met": "Antal af forebyggelseskriterierne, der skal være opfyldt",
+}
 
 
 @bp.route("/sammenlign")
@@ -163,7 +170,7 @@ def what_if():
         fields.append(
             {
                 "key": key,
-                "label": what.removeprefix("threshold of: "),
+                "label": STRUCTURAL_LABELS_DA.get(key, what.removeprefix("threshold of: ")),
                 "value": overrides.get(key, defaults[key]),
                 "default": defaults[key],
                 "changed": key in overrides,
