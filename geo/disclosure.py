@@ -250,49 +250,64 @@ def _cost(values: np.ndarray, suppressed: np.ndarray) -> np.ndarray:
     return np.where(suppressed, 0.0, values.astype(np.float64) + 1e-3)
 
 
-def _find_witness(
-    cube: Cube, cell: tuple[int, ...], cost: np.ndarray, atoms_positive: np.ndarray
-) -> list[np.ndarray] | None:
-    """Per-axis supports of a witness for ``cell``: all cells positive, cheap to suppress."""
+def _find_witness(cube: Cube, cell: tuple[int, ...], cost: np.ndarray) -> list[np.ndarray] | None:
+    """Per-axis supports of the cheapest witness for ``cell`` (None if there is none).
+
+    Every combination of one candidate kernel vector per axis is considered: the axes with
+    the fewest candidates are enumerated, the two with the most are handled at once with
+    array reductions (validity: every cell of the product positive; price: the summed cost).
+    """
     dims, values = cube.dims, cube.values
-    # Start from the atoms of one record counted in the cell: positive by construction.
-    lists = []
-    for axis, dim in enumerate(dims):
-        lists.append(np.flatnonzero(dim.membership[cell[axis]]))
-    sub = atoms_positive[np.ix_(*lists)]
-    hits = np.argwhere(sub)
-    if len(hits) == 0:
+    candidates = [dim.candidates(cell[axis]) for axis, dim in enumerate(dims)]
+    counts = [len(offsets) - 1 for _flat, offsets in candidates]
+    if len(dims) < 2:
+        flat, offsets = candidates[0]
+        ok = np.logical_and.reduceat(values[flat] > 0, offsets[:-1])
+        price = np.where(ok, np.add.reduceat(cost[flat], offsets[:-1]), np.inf)
+        choice = int(np.argmin(price))
+        return (
+            None
+            if not np.isfinite(price[choice])
+            else [flat[offsets[choice] : offsets[choice + 1]]]
+        )
+    by_size = sorted(range(len(dims)), key=lambda a: counts[a])
+    a, b = sorted(by_size[-2:])
+    enumerated = [axis for axis in range(len(dims)) if axis not in (a, b)]
+    flat_a, off_a = candidates[a]
+    flat_b, off_b = candidates[b]
+    positive = values > 0
+    best_price, best = np.inf, None
+    choices = [range(counts[axis]) for axis in enumerated]
+    for combo in itertools.product(*choices):
+        index = []
+        for axis in range(len(dims)):
+            if axis in (a, b):
+                index.append(np.arange(len(dims[axis])))
+            else:
+                flat, offsets = candidates[axis]
+                k = combo[enumerated.index(axis)]
+                index.append(flat[offsets[k] : offsets[k + 1]])
+        grid = np.ix_(*index)
+        other = tuple(axis for axis in range(len(dims)) if axis not in (a, b))
+        ok = positive[grid].all(axis=other)  # (len(dim a), len(dim b))
+        price = cost[grid].sum(axis=other)
+        ok = np.logical_and.reduceat(ok[flat_a], off_a[:-1], axis=0)
+        price = np.add.reduceat(price[flat_a], off_a[:-1], axis=0)
+        ok = np.logical_and.reduceat(ok[:, flat_b], off_b[:-1], axis=1)
+        price = np.add.reduceat(price[:, flat_b], off_b[:-1], axis=1)
+        price = np.where(ok, price, np.inf)
+        i, j = np.unravel_index(int(np.argmin(price)), price.shape)
+        if price[i, j] < best_price:
+            best_price = float(price[i, j])
+            best = (combo, int(i), int(j))
+    if best is None:
         return None
-    first = hits[0]
-    supports = [
-        np.flatnonzero(dim.membership[:, lists[axis][first[axis]]]) for axis, dim in enumerate(dims)
-    ]
-
-    def total(sups: list[np.ndarray]) -> float:
-        return float(cost[np.ix_(*sups)].sum())
-
-    best = total(supports)
-    for _ in range(6):
-        improved = False
-        for axis, dim in enumerate(dims):
-            flat, offsets = dim.candidates(cell[axis])
-            index = [s if a != axis else slice(None) for a, s in enumerate(supports)]
-            grids = np.ix_(*[s if a != axis else np.arange(len(dim)) for a, s in enumerate(index)])
-            slab_values = values[grids]
-            slab_cost = cost[grids]
-            other_axes = tuple(a for a in range(len(dims)) if a != axis)
-            node_ok = (slab_values > 0).all(axis=other_axes)
-            node_cost = slab_cost.sum(axis=other_axes)
-            ok = np.logical_and.reduceat(node_ok[flat], offsets[:-1])
-            price = np.add.reduceat(node_cost[flat], offsets[:-1])
-            price = np.where(ok, price, np.inf)
-            choice = int(np.argmin(price))
-            if price[choice] < best - 1e-9:
-                best = float(price[choice])
-                supports[axis] = flat[offsets[choice] : offsets[choice + 1]]
-                improved = True
-        if not improved:
-            break
+    combo, i, j = best
+    supports = []
+    for axis in range(len(dims)):
+        flat, offsets = candidates[axis]
+        k = i if axis == a else j if axis == b else combo[enumerated.index(axis)]
+        supports.append(flat[offsets[k] : offsets[k + 1]])
     return supports
 
 
@@ -422,8 +437,6 @@ def protect(cube: Cube, threshold: int = DEFAULT_THRESHOLD) -> Protection:
     primary = (values > 0) & (values < threshold)
     suppressed = primary.copy()
     covered = np.zeros_like(suppressed)
-    # Which combinations of atoms hold a record: a witness starts from one of them.
-    atoms_positive = cube.atom_counts > 0
     witnesses = 0
     notes: list[str] = []
     while True:
@@ -435,7 +448,7 @@ def protect(cube: Cube, threshold: int = DEFAULT_THRESHOLD) -> Protection:
             cell = tuple(int(c) for c in row)
             if covered[cell]:
                 continue
-            supports = _find_witness(cube, cell, _cost(values, suppressed), atoms_positive)
+            supports = _find_witness(cube, cell, _cost(values, suppressed))
             if supports is None:  # pragma: no cover - a positive cell always has a record
                 raise RuntimeError(f"no witness for cell {cell}")
             grid = np.ix_(*supports)

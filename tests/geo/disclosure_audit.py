@@ -27,7 +27,8 @@ def constraint_matrix(cube) -> np.ndarray:
             for decomposition in decompositions:
                 kids = [dim.index[c] for c in decomposition]
                 for rest in itertools.product(*others):
-                    def flat(node, rest=rest):
+
+                    def flat(node, rest=rest, axis=axis):
                         cell = list(rest)
                         cell.insert(axis, node)
                         return int(np.ravel_multi_index(tuple(cell), shape))

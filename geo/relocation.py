@@ -1,0 +1,735 @@
+"""Relocation analyses: where residents of the areas moved, and what receiving areas look like.
+
+Every function here reads the *protected* flow cube (:func:`load_flows`): the counts of
+``move_counts`` arranged as year × reason × origin × destination (with subtotals and totals on
+every axis, and the distance bands as a second split of the destination total), passed through
+:func:`geo.disclosure.protect`. A count is published only where the protection publishes it;
+figures derived from several cells (shares, class sums) are computed from published cells
+only, and what is not published is reported as hidden, never estimated. Raw moves are never
+read here.
+
+Axes and their node names
+-------------------------
+year      ``"2021"`` … and ``"*"`` (all years)
+reason    ``"planned"``, ``"other"``, ``"unknown"`` and ``"*"``
+origin    ``"a:<area_id>"`` (an area), ``"r:<code>"`` (the rest of a municipality),
+          ``"m:<code>"`` (a municipality), ``"*"``; code ``""`` is an unknown municipality
+dest      the same, plus ``"b:<band>"`` (distance bands, summing to ``"*"`` as well)
+
+The list in force during a move in year ``y`` is the list of 1 December ``y - 1``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from geo.areas import list_years, municipality_names
+from geo.disclosure import Cube, Dimension, Protection, protect
+from geo.flows import ALL_BANDS, REASONS, layers_signature
+from geo.store import Store
+from indicators.categories import LABELS_DA, SEVERITY
+
+ALL = "*"
+LEVELS = ("area-area", "area-municipality", "municipality-municipality")
+REASON_LABELS_DA = {
+    "planned": "Planlagt genhusning",
+    "other": "Andre årsager",
+    "unknown": "Årsag ikke oplyst",
+    ALL: "Alle årsager",
+}
+BAND_LABELS_DA = {band: band.replace("over", "over") for band in ALL_BANDS}
+BAND_LABELS_DA["ukendt"] = "Afstand ikke oplyst"
+DESTINATION_CLASSES = {
+    "same_area": "Samme område",
+    "omdannelsesomraade": "Et andet omdannelsesområde",
+    "parallelsamfund": "Et parallelsamfund",
+    "udsat": "Et andet udsat boligområde",
+    "forebyggelsesomraade": "Et forebyggelsesområde",
+    "other_area": "Et andet alment område",
+    "same_municipality_outside": "Samme kommune, uden for områderne",
+    "other_municipality_outside": "En anden kommune, uden for områderne",
+    "unknown": "Ukendt kommune",
+    "hidden": "Ikke vist (diskretionering)",
+}
+
+
+def list_in_force(move_year: int, years: list[int]) -> int | None:
+    """The list year whose list applied during ``move_year`` (1 Dec of the year before)."""
+    earlier = [y for y in years if y < move_year]
+    return max(earlier) if earlier else None
+
+
+@dataclass
+class FlowData:
+    """The protected flow cube of one store version, with names and places for its nodes."""
+
+    protection: Protection
+    years: list[int]
+    reasons: list[str]
+    names: dict[str, str]
+    points: dict[str, tuple[float, float]]  # node → (x, y) in EPSG:25832
+    origin_municipality: dict[str, str]  # origin leaf → municipality code
+    categories: dict[tuple[int, str], str]  # (list year, area_id) → most severe category
+    list_years: list[int]
+    synthetic: bool
+    stale: bool
+    source: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def threshold(self) -> int:
+        return self.protection.threshold
+
+    @property
+    def dims(self) -> list[Dimension]:
+        return self.protection.cube.dims
+
+    def index(self, year: str, reason: str, origin: str, dest: str) -> tuple[int, ...]:
+        y, r, o, d = self.dims
+        return (y.index[year], r.index[reason], o.index[origin], d.index[dest])
+
+    def cell(self, year: str, reason: str, origin: str, dest: str) -> tuple[int, int | None]:
+        """(true count > 0 ?, published count or None). Unknown nodes count as 0."""
+        try:
+            i = self.index(year, reason, origin, dest)
+        except KeyError:
+            return 0, 0
+        value = int(self.protection.cube.values[i])
+        return value, self.protection.value(i)
+
+    def has(self, axis: int, node: str) -> bool:
+        return node in self.dims[axis].index
+
+    def leaves(self, axis: int, prefix: str | None = None) -> list[str]:
+        dim = self.dims[axis]
+        out = [n for i, n in enumerate(dim.nodes) if dim.is_leaf(i)]
+        return [n for n in out if prefix is None or n.startswith(prefix)]
+
+    def groups(self, axis: int) -> list[str]:
+        return [n for n in self.dims[axis].nodes if n.startswith("m:")]
+
+    def category(self, move_year: int, area_id: str) -> str | None:
+        list_year = list_in_force(move_year, self.list_years)
+        if list_year is None:
+            return None
+        return self.categories.get((list_year, area_id))
+
+    def year_node(self, year: int | None) -> str:
+        return ALL if year is None else str(year)
+
+
+def _node_of(area: pd.Series, municipality: pd.Series) -> pd.Series:
+    return np.where(area != "", "a:" + area, "r:" + municipality)
+
+
+def _municipality_points(store: Store) -> dict[str, tuple[float, float]]:
+    """A point per municipality code: its polygon's inside point, else its main town."""
+    out: dict[str, tuple[float, float]] = {}
+    info = store.read("municipality_info").dropna(subset=["town_lat", "town_lon"])
+    if len(info):
+        to_store = Transformer.from_crs(4326, 25832, always_xy=True)
+        xs, ys = to_store.transform(info["town_lon"].to_numpy(), info["town_lat"].to_numpy())
+        out.update({c: (float(x), float(y)) for c, x, y in zip(info["code"], xs, ys, strict=True)})
+    boundaries = store.read("municipalities")
+    if len(boundaries):
+        inside = shapely.get_coordinates(shapely.point_on_surface(boundaries.geometry.values))
+        out.update(
+            {
+                str(c): (float(x), float(y))
+                for c, (x, y) in zip(boundaries["code"], inside, strict=True)
+            }
+        )
+    return out
+
+
+def _build(store: Store, threshold: int) -> FlowData | None:
+    if not store.has("move_counts"):
+        return None
+    counts = store.read("move_counts")
+    if counts.empty:
+        return None
+    counts = counts.copy()
+    for col in ("origin_area_id", "origin_municipality_code", "dest_area_id"):
+        counts[col] = counts[col].fillna("").astype(str)
+    counts["dest_municipality_code"] = counts["dest_municipality_code"].fillna("").astype(str)
+    counts["origin"] = _node_of(counts["origin_area_id"], counts["origin_municipality_code"])
+    counts["dest"] = _node_of(counts["dest_area_id"], counts["dest_municipality_code"])
+    counts["band"] = "b:" + counts["distance_band"].astype(str)
+
+    years = sorted(int(y) for y in counts["year"].unique())
+    reasons = [r for r in REASONS if r in set(counts["reason"])]
+
+    def grouping(leaf_col: str, muni_col: str) -> dict[str, list[str]]:
+        pairs = counts[[muni_col, leaf_col]].drop_duplicates().sort_values([muni_col, leaf_col])
+        groups: dict[str, list[str]] = {}
+        for muni, leaf in pairs.itertuples(index=False):
+            groups.setdefault("m:" + muni, []).append(leaf)
+        return groups
+
+    bands = [f"b:{b}" for b in ALL_BANDS if f"b:{b}" in set(counts["band"])]
+    dims = [
+        Dimension.flat("year", [str(y) for y in years], ALL),
+        Dimension.flat("reason", reasons, ALL),
+        Dimension.grouped("origin", grouping("origin", "origin_municipality_code"), ALL),
+        Dimension.grouped(
+            "dest", grouping("dest", "dest_municipality_code"), ALL, alternative=bands
+        ),
+    ]
+    atoms = [
+        counts["year"].astype(str).map(lambda v: dims[0].atom_index[frozenset([v])]),
+        counts["reason"].map(lambda v: dims[1].atom_index[frozenset([v])]),
+        counts["origin"].map(lambda v: dims[2].atom_index[frozenset([v])]),
+        [
+            dims[3].atom_index[frozenset([d, b])]
+            for d, b in zip(counts["dest"], counts["band"], strict=True)
+        ],
+    ]
+    cube = Cube.from_records(
+        dims, [np.asarray(a) for a in atoms], counts["movers"].to_numpy(dtype=np.int64)
+    )
+    protection = protect(cube, threshold)
+
+    areas = store.read("areas")
+    area_names = dict(zip(areas["area_id"], areas["name"], strict=True))
+    munis = municipality_names(store)
+
+    def muni_name(code: str) -> str:
+        if not code:
+            return "Ukendt kommune"
+        return f"{munis.get(code, code)} Kommune"
+
+    names = {ALL: "I alt"}
+    for dim in dims[2:]:
+        for node in dim.nodes:
+            if node.startswith("a:"):
+                names[node] = area_names.get(node[2:], node[2:])
+            elif node.startswith("r:"):
+                code = node[2:]
+                names[node] = f"{muni_name(code)}, uden for områderne" if code else "Ukendt kommune"
+            elif node.startswith("m:"):
+                names[node] = muni_name(node[2:])
+            elif node.startswith("b:"):
+                names[node] = BAND_LABELS_DA.get(node[2:], node[2:])
+
+    points: dict[str, tuple[float, float]] = {}
+    located = areas[~areas.geometry.isna()]
+    inside = shapely.get_coordinates(shapely.point_on_surface(located.geometry.values))
+    for area_id, (x, y) in zip(located["area_id"], inside, strict=True):
+        points["a:" + area_id] = (float(x), float(y))
+    for code, xy in _municipality_points(store).items():
+        points["r:" + code] = xy
+        points["m:" + code] = xy
+
+    origin_municipality = dict(
+        zip(counts["origin"], counts["origin_municipality_code"], strict=True)
+    )
+    designations = store.read("designations")
+    categories: dict[tuple[int, str], str] = {}
+    for (year, area_id), cats in designations.groupby(["year", "area_id"])["category"]:
+        categories[(int(year), area_id)] = max(cats, key=SEVERITY.__getitem__)
+
+    provenance = store.read("provenance")
+    row = provenance[provenance["dataset"] == "moves"]
+    synthetic = bool(row["synthetic"].iloc[0]) if len(row) else False
+    source = str(row["source"].iloc[0]) if len(row) else ""
+
+    join = store.read("move_join") if store.has("move_join") else pd.DataFrame(columns=["key"])
+    info = dict(zip(join["key"], join.get("value", []), strict=True))
+    municipalities = store.read("municipalities")
+    current = layers_signature(areas, municipalities if len(municipalities) else None)
+    stale = info.get("signature", current) != current
+    notes = [v for k, v in info.items() if k.startswith("note.")]
+    return FlowData(
+        protection=protection,
+        years=years,
+        reasons=reasons,
+        names=names,
+        points=points,
+        origin_municipality=origin_municipality,
+        categories=categories,
+        list_years=list_years(store),
+        synthetic=synthetic,
+        stale=stale,
+        source=source,
+        notes=notes,
+    )
+
+
+_CACHE: OrderedDict[tuple, FlowData | None] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def load_flows(store: Store, threshold: int) -> FlowData | None:
+    """The protected flows of ``store`` (None when it has no moves), cached per data version."""
+    key = (str(store.path.resolve()), store.data_version, int(threshold))
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    flows = _build(store, threshold)
+    with _CACHE_LOCK:
+        _CACHE[key] = flows
+        while len(_CACHE) > 4:
+            _CACHE.popitem(last=False)
+    return flows
+
+
+# -- the analyses -------------------------------------------------------------------------
+
+
+def _row(flows: FlowData, value: int, published: int | None) -> dict:
+    return {"movers": published, "suppressed": published is None and value > 0}
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["movers"] = frame["movers"].astype("Int64")
+    frame["suppressed"] = frame["suppressed"].astype(bool)
+    return frame
+
+
+def _origin_nodes(flows: FlowData, level: str, origin: str | None) -> list[str]:
+    if origin is not None:
+        node = "a:" + origin
+        if level == "municipality-municipality":
+            raise ValueError("`origin` (an area) applies to levels area-area and area-municipality")
+        if not flows.has(2, node):
+            raise LookupError(f"no moves from area {origin!r} in the data")
+        return [node]
+    return flows.groups(2) if level == "municipality-municipality" else flows.leaves(2, None)
+
+
+def _kind(node: str) -> str:
+    return {"a": "area", "r": "rest_of_municipality", "m": "municipality"}.get(node[:1], "total")
+
+
+def od_flows(
+    flows: FlowData,
+    level: str = "area-area",
+    *,
+    year: int | None = None,
+    reason: str | None = None,
+    origin: str | None = None,
+) -> pd.DataFrame:
+    """Origin–destination flows: one row per pair with movers (published) or suppressed.
+
+    ``level``: ``area-area`` (origin areas to destination areas and the rest of each
+    municipality), ``area-municipality`` or ``municipality-municipality``. ``year`` None means
+    all years, ``reason`` None all reasons; ``origin`` restricts to one origin area. Pairs
+    without movers are left out.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"`level` was {level!r} but is expected to be one of {list(LEVELS)}")
+    y, r = flows.year_node(year), reason or ALL
+    origins = _origin_nodes(flows, level, origin)
+    dests = flows.leaves(3, None) if level == "area-area" else flows.groups(3)
+    dests = [d for d in dests if not d.startswith("b:")]
+    rows = []
+    for o in origins:
+        for d in dests:
+            value, published = flows.cell(y, r, o, d)
+            if value == 0:
+                continue
+            rows.append(
+                {
+                    "year": year,
+                    "reason": reason,
+                    "origin_id": o,
+                    "origin_name": flows.names.get(o, o),
+                    "origin_kind": _kind(o),
+                    "dest_id": d,
+                    "dest_name": flows.names.get(d, d),
+                    "dest_kind": _kind(d),
+                    **_row(flows, value, published),
+                }
+            )
+    columns = [
+        "year",
+        "reason",
+        "origin_id",
+        "origin_name",
+        "origin_kind",
+        "dest_id",
+        "dest_name",
+        "dest_kind",
+        "movers",
+        "suppressed",
+    ]
+    frame = _frame(rows, columns)
+    frame["_order"] = frame["movers"].fillna(-1)
+    frame = frame.sort_values(["_order", "origin_name", "dest_name"], ascending=[False, True, True])
+    return frame.drop(columns="_order").reset_index(drop=True)
+
+
+def flow_totals(
+    flows: FlowData,
+    level: str = "area-area",
+    *,
+    year: int | None = None,
+    reason: str | None = None,
+    origin: str | None = None,
+) -> pd.DataFrame:
+    """Movers out of each origin of ``level`` (and all origins, ``origin_id`` ``"*"``)."""
+    y, r = flows.year_node(year), reason or ALL
+    nodes = _origin_nodes(flows, level, origin)
+    if origin is None:
+        nodes = [*nodes, ALL]
+    rows = []
+    for o in nodes:
+        value, published = flows.cell(y, r, o, ALL)
+        rows.append(
+            {
+                "origin_id": o,
+                "origin_name": flows.names.get(o, o),
+                "origin_kind": _kind(o),
+                **_row(flows, value, published),
+            }
+        )
+    frame = _frame(rows, ["origin_id", "origin_name", "origin_kind", "movers", "suppressed"])
+    order = frame["origin_name"].str.casefold().where(frame["origin_id"] != ALL, "\uffff")
+    return frame.iloc[order.argsort(kind="stable")].reset_index(drop=True)
+
+
+def _share(part: int | None, total: int | None) -> float | None:
+    if part is None or not total:
+        return None
+    return round(part / total, 4)
+
+
+def _require_origin(flows: FlowData, area_id: str) -> str:
+    node = "a:" + area_id
+    if not flows.has(2, node):
+        raise LookupError(f"no moves from area {area_id!r} in the data")
+    return node
+
+
+def destination_shares(
+    flows: FlowData, area_id: str, *, year: int | None = None, reason: str | None = None
+) -> pd.DataFrame:
+    """Where the movers from one area went, by kind of destination.
+
+    Rows with ``measure`` ``"class"`` partition the area's movers: the same area, another
+    area by its category on the list in force in the year of the move (omdannelsesområde,
+    parallelsamfund, udsat, forebyggelsesområde), another almene area, the rest of the same
+    municipality, another municipality, an unknown municipality, and the movers in cells that
+    are not published (``hidden``). Each class is the sum of the published destination cells
+    of each year. The row with ``measure`` ``"same_municipality"`` is the share that stayed in
+    the area's own municipality (areas included), published or suppressed as one cell.
+    """
+    o = _require_origin(flows, area_id)
+    r = reason or ALL
+    y_total = flows.year_node(year)
+    total_value, total = flows.cell(y_total, r, o, ALL)
+    move_years = flows.years if year is None else [year]
+    sums = dict.fromkeys(DESTINATION_CLASSES, 0)
+    home = flows.origin_municipality.get(o, "")
+    for move_year in move_years:
+        for d in flows.leaves(3):
+            if d.startswith("b:"):
+                continue
+            value, published = flows.cell(str(move_year), r, o, d)
+            if value == 0 or published is None:
+                continue
+            sums[_destination_class(flows, move_year, o, d, home)] += published
+    rows = []
+    if total is None:
+        for key, label in DESTINATION_CLASSES.items():
+            rows.append(_class_row("class", key, label, None, total_value > 0, None))
+    else:
+        sums["hidden"] = total - sum(v for k, v in sums.items() if k != "hidden")
+        for key, label in DESTINATION_CLASSES.items():
+            rows.append(_class_row("class", key, label, sums[key], False, _share(sums[key], total)))
+    home_value, home_published = flows.cell(y_total, r, o, "m:" + home)
+    rows.append(
+        _class_row(
+            "same_municipality",
+            "same_municipality",
+            f"Blev i {flows.names.get('m:' + home, 'kommunen')}",
+            home_published,
+            home_published is None and home_value > 0,
+            _share(home_published, total),
+        )
+    )
+    rows.append(
+        _class_row(
+            "total",
+            "total",
+            "I alt",
+            total,
+            total is None and total_value > 0,
+            1.0 if total else None,
+        )
+    )
+    return _frame(rows, ["measure", "class", "label", "movers", "suppressed", "share"])
+
+
+def _class_row(measure, key, label, movers, suppressed, share) -> dict:
+    return {
+        "measure": measure,
+        "class": key,
+        "label": label,
+        "movers": movers,
+        "suppressed": suppressed,
+        "share": share,
+    }
+
+
+def _destination_class(flows: FlowData, move_year: int, origin: str, dest: str, home: str) -> str:
+    if dest == origin:
+        return "same_area"
+    if dest.startswith("a:"):
+        category = flows.category(move_year, dest[2:])
+        return category if category else "other_area"
+    code = dest[2:]
+    if not code:
+        return "unknown"
+    return "same_municipality_outside" if code == home else "other_municipality_outside"
+
+
+def distance_distribution(
+    flows: FlowData, area_id: str, *, year: int | None = None, reason: str | None = None
+) -> pd.DataFrame:
+    """Movers from one area by straight-line distance band (metres between the two points)."""
+    o = _require_origin(flows, area_id)
+    y, r = flows.year_node(year), reason or ALL
+    _total_value, total = flows.cell(y, r, o, ALL)
+    rows = []
+    for band in ALL_BANDS:
+        node = "b:" + band
+        value, published = flows.cell(y, r, o, node)
+        rows.append(
+            {
+                "band": band,
+                "label": BAND_LABELS_DA[band],
+                **_row(flows, value, published),
+                "share": _share(published, total),
+            }
+        )
+    return _frame(rows, ["band", "label", "movers", "suppressed", "share"])
+
+
+def reason_split(flows: FlowData, area_id: str, *, year: int | None = None) -> pd.DataFrame:
+    """Movers from one area by reason: planned rehousing, other, not stated, all."""
+    o = _require_origin(flows, area_id)
+    y = flows.year_node(year)
+    _total_value, total = flows.cell(y, ALL, o, ALL)
+    rows = []
+    for reason in [*flows.reasons, ALL]:
+        value, published = flows.cell(y, reason, o, ALL)
+        rows.append(
+            {
+                "reason": reason,
+                "label": REASON_LABELS_DA[reason],
+                **_row(flows, value, published),
+                "share": _share(published, total),
+            }
+        )
+    return _frame(rows, ["reason", "label", "movers", "suppressed", "share"])
+
+
+def origin_areas(flows: FlowData) -> pd.DataFrame:
+    """Every origin area with its movers (all years, all reasons)."""
+    rows = []
+    for node in flows.leaves(2, "a:"):
+        value, published = flows.cell(ALL, ALL, node, ALL)
+        rows.append(
+            {
+                "area_id": node[2:],
+                "name": flows.names.get(node, node),
+                **_row(flows, value, published),
+            }
+        )
+    frame = _frame(rows, ["area_id", "name", "movers", "suppressed"])
+    return frame.sort_values("name", key=lambda s: s.str.casefold()).reset_index(drop=True)
+
+
+# -- receiving areas and the early-warning list ---------------------------------------------
+
+
+def _omdannelse_origins(flows: FlowData, move_year: int) -> list[str]:
+    return [
+        o for o in flows.leaves(2, "a:") if flows.category(move_year, o[2:]) == "omdannelsesomraade"
+    ]
+
+
+def _inflow_from_omdannelse(
+    flows: FlowData, dest: str, years: list[int]
+) -> tuple[int | None, bool, int | None, bool]:
+    """(published movers, at_least, first year with inflow, any inflow) into ``dest``.
+
+    Exact where every origin with movers into ``dest`` that year was an omdannelsesområde
+    (then the destination's own published cell is the answer); otherwise the sum of the
+    published cells from omdannelsesområder, marked ``at_least`` when some are suppressed.
+    """
+    total, at_least, first, any_inflow = 0, False, None, False
+    exact_all_years = True
+    for move_year in years:
+        y = str(move_year)
+        # Moves within the area itself are not inflow.
+        from_omd = [o for o in _omdannelse_origins(flows, move_year) if o != dest]
+        contributing = [o for o in flows.leaves(2, None) if flows.cell(y, ALL, o, dest)[0] > 0]
+        omd_value = sum(flows.cell(y, ALL, o, dest)[0] for o in from_omd)
+        if omd_value > 0:
+            any_inflow = True
+            first = move_year if first is None else first
+        if contributing and set(contributing) <= set(from_omd):
+            published = flows.cell(y, ALL, ALL, dest)[1]
+        else:
+            exact_all_years = False
+            published = 0
+            for o in from_omd:
+                value, cell = flows.cell(y, ALL, o, dest)
+                if value and cell is None:
+                    at_least = True
+                published += cell or 0
+        if published is None:
+            at_least = True
+        else:
+            total += published
+    if exact_all_years and len(years) == len(flows.years):
+        # All years at once: the destination's all-years cell, which may be published even
+        # where single years are not.
+        _value, published = flows.cell(ALL, ALL, ALL, dest)
+        if published is not None:
+            return published, False, first, any_inflow
+    if at_least and total == 0:
+        return None, True, first, any_inflow
+    return total, at_least, first, any_inflow
+
+
+def _towards(criterion_then, criterion_now) -> bool | None:
+    """Did the value move towards meeting the criterion (or start meeting it)?"""
+    if criterion_then.value is None or criterion_now.value is None:
+        return None
+    if criterion_now.met and not criterion_then.met:
+        return True
+    change = criterion_now.value - criterion_then.value
+    if change == 0:
+        return False
+    increasing_meets = criterion_now.comparison in (">", ">=")
+    return (change > 0) == increasing_meets
+
+
+def receiving_areas(flows: FlowData, store: Store, *, year: int | None = None) -> pd.DataFrame:
+    """Areas that received movers from omdannelsesområder, as an early-warning list.
+
+    Per receiving area: the published inflow from omdannelsesområder (``at_least`` where part
+    of it is suppressed), as a share of the area's residents (indicator ``residents`` of the
+    latest list year the store has; "ikke oplyst" when it has none), and, using the legal
+    rules (:func:`indicators.classify.assess_area`), every criterion value of the list year
+    before the inflow began against the latest list year with values: whether it moved
+    towards its threshold. ``warning`` is True when any criterion moved towards its
+    threshold, False when none did, None when the store has no values to compare.
+    """
+    from indicators.classify import assess_area
+    from indicators.values import read_indicators
+
+    years = flows.years if year is None else [year]
+    values = read_indicators(store, synthetic=False)
+    values = values[values["year"].notna()]
+    rows = []
+    for dest in flows.leaves(3, "a:"):
+        area_id = dest[2:]
+        inflow, at_least, first, any_inflow = _inflow_from_omdannelse(flows, dest, years)
+        if not any_inflow:
+            continue
+        y = flows.year_node(year)
+        _value, total = flows.cell(y, ALL, ALL, dest)
+        own = values[values["area_id"] == area_id]
+        residents_rows = own[own["code"] == "residents"].sort_values("year")
+        residents = int(residents_rows["value"].iloc[-1]) if len(residents_rows) else None
+        latest_list = list_in_force(max(years) + 1, flows.list_years)
+        baseline = list_in_force(first, flows.list_years) if first else None
+        value_years = sorted(int(v) for v in own["year"].unique())
+        latest = max(value_years) if value_years else None
+        changes, warning = [], None
+        if baseline is not None and latest is not None and latest > baseline:
+            try:
+                then = assess_area(store, area_id, baseline)
+                now = assess_area(store, area_id, latest)
+            except KeyError:
+                then = now = None
+            if then is not None:
+                by_key = {c.key: c for c in then.criteria}
+                for c in now.criteria:
+                    before = by_key.get(c.key)
+                    if before is None:
+                        continue
+                    towards = _towards(before, c)
+                    if towards is None:
+                        continue
+                    changes.append(
+                        {
+                            "criterion": c.key,
+                            "label": c.label_da,
+                            "value_then": before.value,
+                            "value_now": c.value,
+                            "threshold": c.threshold,
+                            "comparison": c.comparison,
+                            "met_then": before.met,
+                            "met_now": c.met,
+                            "towards_threshold": towards,
+                        }
+                    )
+                warning = any(ch["towards_threshold"] for ch in changes) if changes else None
+        category = flows.categories.get((latest_list, area_id)) if latest_list else None
+        rows.append(
+            {
+                "area_id": area_id,
+                "name": flows.names.get(dest, area_id),
+                "category": category,
+                "category_label": LABELS_DA[category]
+                if category
+                else f"Ikke navngivet på listen {latest_list}"
+                if latest_list
+                else "Ingen liste",
+                "inflow_from_omdannelse": inflow,
+                "at_least": at_least,
+                "suppressed": inflow is None,
+                "inflow_total": total,
+                "first_inflow_year": first,
+                "residents": residents,
+                "share_of_residents": None
+                if inflow is None or not residents
+                else round(inflow / residents, 4),
+                "baseline_list_year": baseline,
+                "latest_values_year": latest,
+                "criteria_changes": changes,
+                "warning": warning,
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "area_id",
+            "name",
+            "category",
+            "category_label",
+            "inflow_from_omdannelse",
+            "at_least",
+            "suppressed",
+            "inflow_total",
+            "first_inflow_year",
+            "residents",
+            "share_of_residents",
+            "baseline_list_year",
+            "latest_values_year",
+            "criteria_changes",
+            "warning",
+            "movers",
+        ],
+    )
+    frame["movers"] = frame["inflow_from_omdannelse"]
+    for col in ("inflow_from_omdannelse", "inflow_total", "movers", "residents"):
+        frame[col] = frame[col].astype("Int64")
+    frame["_warn"] = frame["warning"].map({True: 0, False: 1}).fillna(2)
+    frame["_inflow"] = frame["inflow_from_omdannelse"].fillna(-1)
+    frame = frame.sort_values(["_warn", "_inflow", "name"], ascending=[True, False, True])
+    return frame.drop(columns=["_warn", "_inflow"]).reset_index(drop=True)

@@ -1,0 +1,314 @@
+"""Relocation analyses on hand-built flows, and the synthetic generator."""
+
+from __future__ import annotations
+
+import shutil
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geo.defaults import build_default_store
+from geo.flows import JoinLayers
+from geo.moves import join_counts, write_moves
+from geo.relocation import (
+    destination_shares,
+    distance_distribution,
+    list_in_force,
+    load_flows,
+    od_flows,
+    origin_areas,
+    reason_split,
+    receiving_areas,
+)
+from geo.store import Store
+from geo.synthetic import generate_moves, store_demo_moves
+
+X0, Y0 = 600_000.0, 6_200_000.0
+
+
+def _store(path) -> Store:
+    store = Store(path)
+    areas = gpd.GeoDataFrame(
+        {
+            "area_id": ["alfa", "beta", "gamma"],
+            "name": ["Alfa", "Beta", "Gamma"],
+            "municipality_code": ["0101", "0751", "0751"],
+        },
+        geometry=[
+            shapely.box(X0, Y0, X0 + 1000, Y0 + 1000),  # centre 500, 500
+            shapely.box(X0 + 3000, Y0, X0 + 4000, Y0 + 1000),  # 3 km east: band 2-5 km
+            shapely.box(X0 + 20000, Y0, X0 + 21000, Y0 + 1000),  # 20 km east: 10-25 km
+        ],
+        crs=25832,
+    )
+    designations = pd.DataFrame(
+        {
+            "area_id": ["alfa", "alfa", "alfa", "alfa", "beta", "gamma", "alfa", "alfa", "alfa"],
+            "year": [2020, 2020, 2020, 2021, 2020, 2020, 2021, 2021, 2019],
+            "category": [
+                "omdannelsesomraade",
+                "parallelsamfund",
+                "udsat",
+                "omdannelsesomraade",
+                "udsat",
+                "forebyggelsesomraade",
+                "parallelsamfund",
+                "udsat",
+                "udsat",
+            ],
+            "basis": "",
+            "source": "test",
+        }
+    )
+    with store.transaction(create=True) as w:
+        w.write("areas", areas)
+        w.write("designations", designations)
+        w.write(
+            "list_counts",
+            pd.DataFrame(
+                {"year": [2019, 2020, 2021], "category": "udsat", "count": 3, "source": "t"}
+            ),
+        )
+        w.write(
+            "municipality_info",
+            pd.DataFrame(
+                {
+                    "code": ["0101", "0751"],
+                    "name": ["København", "Aarhus"],
+                    "town": ["", ""],
+                    "town_lat": [np.nan, np.nan],
+                    "town_lon": [np.nan, np.nan],
+                    "town_source": ["", ""],
+                }
+            ),
+        )
+        w.write("aliases", pd.DataFrame({"alias": ["x"], "area_id": ["alfa"], "source": ["t"]}))
+    return store
+
+
+# (year, reason, dest area, dest municipality, movers): every move leaves Alfa.
+FLOWS = [
+    (2021, "planned", "beta", "", 20),
+    (2021, "other", "gamma", "", 10),
+    (2021, "planned", "alfa", "", 30),
+    (2021, "other", "", "0101", 40),
+    (2021, "other", "", "0751", 25),
+    (2022, "other", "beta", "", 15),
+    (2022, "planned", "", "0101", 35),
+]
+
+
+def _moves(flows=FLOWS) -> pd.DataFrame:
+    rows = [
+        {
+            "move_id": i + 1,
+            "year": year,
+            "date": "",
+            "weight": movers,
+            "reason": reason,
+            "origin_area_id": "alfa",
+            "origin_municipality_code": "",
+            "origin_x": np.nan,
+            "origin_y": np.nan,
+            "dest_area_id": area,
+            "dest_municipality_code": code,
+            "dest_x": np.nan,
+            "dest_y": np.nan,
+            "age_band": "",
+            "labour_status": "",
+            "household_type": "",
+        }
+        for i, (year, reason, area, code, movers) in enumerate(flows)
+    ]
+    return pd.DataFrame(rows)
+
+
+def _with_moves(store: Store, moves: pd.DataFrame, synthetic: bool = False) -> Store:
+    counts = join_counts(moves, JoinLayers.from_store(store))
+    with store.transaction() as w:
+        write_moves(
+            w, moves, counts, description="t", source="hand-built", licence="t", synthetic=synthetic
+        )
+    return store
+
+
+@pytest.fixture
+def flows(tmp_path):
+    store = _with_moves(_store(tmp_path / "s.gpkg"), _moves())
+    return store, load_flows(store, 5)
+
+
+def _values(frame: pd.DataFrame, key: str) -> dict:
+    return dict(zip(frame[key], frame["movers"].astype(object), strict=True))
+
+
+def test_area_to_area_flows_of_one_year(flows):
+    _store, data = flows
+    table = od_flows(data, "area-area", year=2021)
+    assert _values(table, "dest_id") == {
+        "r:0101": 40,
+        "a:alfa": 30,
+        "r:0751": 25,
+        "a:beta": 20,
+        "a:gamma": 10,
+    }
+    assert not table["suppressed"].any()
+    assert table["dest_name"].tolist()[0] == "København Kommune, uden for områderne"
+
+
+def test_area_to_municipality_and_municipality_to_municipality_all_years(flows):
+    _store, data = flows
+    by_area = od_flows(data, "area-municipality")
+    assert _values(by_area, "dest_id") == {"m:0101": 105, "m:0751": 70}
+    by_municipality = od_flows(data, "municipality-municipality", reason="planned")
+    assert _values(by_municipality, "dest_id") == {"m:0101": 65, "m:0751": 20}
+    assert set(by_municipality["origin_id"]) == {"m:0101"}
+
+
+def test_destination_shares_use_the_list_in_force_in_the_year_of_the_move(flows):
+    _store, data = flows
+    shares = destination_shares(data, "alfa").set_index("class")
+    movers = shares["movers"].astype(object).to_dict()
+    assert movers["same_area"] == 30
+    assert movers["udsat"] == 20  # Beta was udsat on the list of 2020, in force in 2021
+    assert movers["other_area"] == 15  # ... but not on the list of 2021
+    assert movers["forebyggelsesomraade"] == 10
+    assert movers["same_municipality_outside"] == 75
+    assert movers["other_municipality_outside"] == 25
+    assert movers["hidden"] == 0
+    assert movers["total"] == 175
+    assert movers["same_municipality"] == 105
+    assert shares.loc["same_municipality", "share"] == pytest.approx(0.6)
+    classes = shares[shares["measure"] == "class"]
+    assert classes["movers"].sum() == 175
+
+
+def test_distance_bands_and_reasons(flows):
+    _store, data = flows
+    bands = _values(distance_distribution(data, "alfa", year=2021), "band")
+    assert bands["0-2 km"] == 30  # within Alfa
+    assert bands["2-5 km"] == 20  # Beta, 3 km
+    assert bands["10-25 km"] == 10  # Gamma, 20 km
+    assert bands["ukendt"] == 65  # destinations given only as a municipality
+    reasons = _values(reason_split(data, "alfa"), "reason")
+    assert reasons == {"planned": 85, "other": 90, "*": 175}
+
+
+def test_receiving_areas_count_inflow_from_omdannelsesomraader_but_not_moves_within(flows):
+    store, data = flows
+    table = receiving_areas(data, store).set_index("area_id")
+    assert table.loc["beta", "inflow_from_omdannelse"] == 35
+    assert table.loc["gamma", "inflow_from_omdannelse"] == 10
+    assert "alfa" not in table.index
+    assert table.loc["beta", "first_inflow_year"] == 2021
+    assert table.loc["beta", "baseline_list_year"] == 2020
+    # The store has no indicator values: nothing to compare, said as such.
+    assert table["warning"].isna().all()
+    assert table["residents"].isna().all()
+
+
+def test_origin_list_and_unknown_origin(flows):
+    _store, data = flows
+    assert origin_areas(data)["movers"].tolist() == [175]
+    with pytest.raises(LookupError, match="no moves from area 'beta'"):
+        destination_shares(data, "beta")
+    with pytest.raises(ValueError, match="level"):
+        od_flows(data, "area-region")
+
+
+def test_small_flows_are_never_published(tmp_path):
+    small = [*FLOWS, (2021, "other", "", "0751", 2), (2022, "planned", "gamma", "", 1)]
+    store = _with_moves(_store(tmp_path / "s.gpkg"), _moves(small))
+    data = load_flows(store, 5)
+    frames = [
+        od_flows(data, level, year=year, reason=reason)
+        for level in ("area-area", "area-municipality", "municipality-municipality")
+        for year in (None, 2021, 2022)
+        for reason in (None, "planned", "other")
+    ]
+    frames += [destination_shares(data, "alfa", year=y) for y in (None, 2021, 2022)]
+    frames += [distance_distribution(data, "alfa", year=y) for y in (None, 2021, 2022)]
+    frames += [reason_split(data, "alfa", year=y) for y in (None, 2021, 2022)]
+    frames.append(receiving_areas(data, store))
+    for frame in frames:
+        published = frame["movers"].dropna().astype(int)
+        assert ((published == 0) | (published >= 5)).all(), frame
+    gamma_2022 = od_flows(data, "area-area", year=2022).set_index("dest_id").loc["a:gamma"]
+    assert gamma_2022["suppressed"] and pd.isna(gamma_2022["movers"])
+
+
+def test_counts_go_stale_when_boundaries_change(flows):
+    store, data = flows
+    assert not data.stale
+    with store.transaction() as w:
+        w.write(
+            "municipalities",
+            gpd.GeoDataFrame(
+                {"code": ["0101"], "name": ["København"]},
+                geometry=[shapely.box(X0 - 5000, Y0 - 5000, X0 + 5000, Y0 + 5000)],
+                crs=25832,
+            ),
+        )
+    assert load_flows(store, 5).stale
+
+
+def test_list_in_force():
+    assert list_in_force(2021, [2018, 2019, 2020, 2021]) == 2020
+    assert list_in_force(2018, [2018, 2019]) is None
+
+
+def test_threshold_below_three_is_refused(flows):
+    store, _data = flows
+    with pytest.raises(ValueError, match="below 3"):
+        load_flows(store, 2)
+
+
+# -- synthetic data -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def default_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("synthetic") / "default.gpkg"
+    build_default_store(Store(path), with_outline=False)
+    return path
+
+
+def test_generator_is_seeded_and_counts_what_it_is_asked(default_template):
+    store = Store(default_template)
+    a = generate_moves(store, seed=7, n=3000)
+    b = generate_moves(store, seed=7, n=3000)
+    c = generate_moves(store, seed=8, n=3000)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a[["dest_x", "dest_y"]].equals(c[["dest_x", "dest_y"]])
+    assert len(a) == 3000 and a["weight"].sum() == 3000
+
+
+def test_generator_moves_out_of_the_omdannelsesomraader_of_the_list_in_force(default_template):
+    store = Store(default_template)
+    moves = generate_moves(store, seed=2, n=4000)
+    designations = store.read("designations")
+    omdannelse = designations[designations["category"] == "omdannelsesomraade"]
+    listed = set(zip(omdannelse["year"] + 1, omdannelse["area_id"], strict=True))
+    assert set(zip(moves["year"], moves["origin_area_id"], strict=True)) <= listed
+    assert set(moves["reason"]) == {"planned", "other"}
+
+
+def test_planned_rehousing_is_mostly_nearby(default_template, tmp_path):
+    path = tmp_path / "store.gpkg"
+    shutil.copy(default_template, path)
+    store = Store(path)
+    result = store_demo_moves(store, seed=3, n=6000)
+    assert result.movers == 6000
+    counts = store.read("move_counts")
+    near = counts["distance_band"].isin(["0-2 km", "2-5 km"])
+    planned = counts["reason"] == "planned"
+    share_planned = counts.loc[planned & near, "movers"].sum() / counts.loc[planned, "movers"].sum()
+    share_other = counts.loc[~planned & near, "movers"].sum() / counts.loc[~planned, "movers"].sum()
+    assert share_planned > 0.6 > share_other
+    provenance = store.read("provenance").set_index("dataset").loc["moves"]
+    assert provenance["synthetic"]
+    assert "yntetiske eksempeldata" in provenance["description"]
+    assert load_flows(store, 5).synthetic
