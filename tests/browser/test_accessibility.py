@@ -47,7 +47,7 @@ def test_map_controls_work_with_the_keyboard(live_server, page, path):
         "window[document.querySelector('.folium-map').id].getZoom()"
     )
     # Tab until the zoom-in button has focus, then press Enter
-    for _ in range(30):
+    for _ in range(80):
         p.keyboard.press("Tab")
         if p.evaluate("() => document.activeElement.classList.contains('leaflet-control-zoom-in')"):
             break
