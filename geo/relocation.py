@@ -727,7 +727,15 @@ def receiving_areas(flows: FlowData, store: Store, *, year: int | None = None) -
         ],
     )
     frame["movers"] = frame["inflow_from_omdannelse"]
-    for col in ("inflow_from_omdannelse", "inflow_total", "movers", "residents"):
+    for col in (
+        "inflow_from_omdannelse",
+        "inflow_total",
+        "movers",
+        "residents",
+        "first_inflow_year",
+        "baseline_list_year",
+        "latest_values_year",
+    ):
         frame[col] = frame[col].astype("Int64")
     frame["_warn"] = frame["warning"].map({True: 0, False: 1}).fillna(2)
     frame["_inflow"] = frame["inflow_from_omdannelse"].fillna(-1)

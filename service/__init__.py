@@ -55,6 +55,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from service import indicator_web
 
     indicator_web.init_app(app)
+    from service import flows_api, flows_pages
+
+    app.register_blueprint(flows_pages.bp)
+    app.register_blueprint(flows_api.bp)
     return app
 
 

@@ -231,6 +231,82 @@ def import_indicators_cmd(store_path, file, source, synthetic):
     refresh_export(store)
 
 
+dask_option = click.option(
+    "--dask-scheduler",
+    "dask_scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Run the spatial join on this Dask cluster (e.g. tcp://10.0.0.5:8786) instead of "
+    "in this process.",
+)
+
+
+@cli.command("import-moves")
+@store_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--crs",
+    default=None,
+    help="CRS of the x/y coordinate columns, e.g. EPSG:25832 (lon/lat columns are WGS84; a "
+    "GeoPackage or GeoParquet declares its own).",
+)
+@click.option("--source", default=None, help="Source text recorded with the data.")
+@dask_option
+def import_moves_cmd(store_path, file, crs, source, dask_scheduler):
+    """Import relocation data (CSV, Parquet or GeoPackage; one row per move or per group with
+    a weight). Replaces the moves in the store; the whole file is refused on any problem."""
+    from geo.moves import import_moves
+
+    store = _store(store_path)
+    try:
+        result = import_moves(store, file, crs=crs, source=source, dask_scheduler=dask_scheduler)
+    except InputRejected as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{file}: {result.summary()}")
+    refresh_export(store)
+
+
+@cli.command("demo-moves")
+@store_option
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option("--n", "n", default=20_000, show_default=True, type=int, help="Number of moves.")
+def demo_moves_cmd(store_path, seed, n):
+    """Store synthetic example moves (syntetiske eksempeldata) from the omdannelsesområder,
+    replacing the moves in the store; every page built on them says so."""
+    from geo.synthetic import store_demo_moves
+
+    if n < 1:
+        raise click.ClickException(f"--n {n} must be at least 1")
+    store = _store(store_path)
+    try:
+        result = store_demo_moves(store, seed=seed, n=n)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"syntetiske eksempeldata (seed {seed}): {result.summary()}")
+    refresh_export(store)
+
+
+@cli.command("join-moves")
+@store_option
+@dask_option
+def join_moves_cmd(store_path, dask_scheduler):
+    """Join the stored moves to the store's areas and municipalities again (after importing
+    new boundaries) and replace their counts."""
+    from geo.moves import rejoin_moves
+
+    store = _store(store_path)
+    try:
+        counts = rejoin_moves(store, dask_scheduler=dask_scheduler)
+    except InputRejected as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"joined {counts.report.get('moves', 0)} moves into {len(counts.cells)} counted cells"
+    )
+    for note in counts.notes:
+        click.echo(f"  note: {note}")
+    refresh_export(store)
+
+
 @cli.command("info")
 @store_option
 def info(store_path):
