@@ -83,6 +83,9 @@ MOVE_COLUMNS = {
 
 DEFAULT_CHUNK = 1_000_000
 _YEAR_BASE = 1900
+# Codes of the municipality layer are numbers below 10 000 (municipalities 101–999; a layer of
+# postal districts, 1000–9990, works the same way).
+CODE_RADIX = 10_000
 
 
 def _index_ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -241,6 +244,11 @@ class JoinLayers:
         if municipalities is not None and len(municipalities):
             _require_metric(municipalities, "municipalities")
             muni_codes = municipalities["code"].astype(str).to_numpy(dtype=object)
+            numbers = pd.to_numeric(pd.Series(muni_codes), errors="coerce")
+            if ((numbers < 1) | (numbers >= CODE_RADIX) | numbers.isna()).any():
+                raise ValueError(
+                    f"municipality codes must be whole numbers from 1 to {CODE_RADIX - 1}"
+                )
             muni_index = PolygonIndex(municipalities.geometry.values)
         else:
             notes.append(
@@ -390,9 +398,9 @@ def count_chunk(chunk: pd.DataFrame, layers: JoinLayers) -> ChunkCounts:
     for value, radix in (
         (reason, len(REASONS)),
         (o_area + 1, na + 1),
-        (o_muni, 1000),
+        (o_muni, CODE_RADIX),
         (d_area + 1, na + 1),
-        (d_muni, 1000),
+        (d_muni, CODE_RADIX),
         (band, len(ALL_BANDS)),
     ):
         key = key * radix + value
@@ -414,19 +422,33 @@ def count_chunk(chunk: pd.DataFrame, layers: JoinLayers) -> ChunkCounts:
     return ChunkCounts(uniq, movers, report)
 
 
-def _merge(parts: Iterable[ChunkCounts]) -> ChunkCounts:
-    keys, movers, report = [], [], {}
+def _merge(parts: Iterable[ChunkCounts], compact_at: int = 4_000_000) -> ChunkCounts:
+    """Sum chunk counts by key, compacting as it goes so memory stays bounded."""
+    keys: list[np.ndarray] = []
+    movers: list[np.ndarray] = []
+    report: dict[str, int] = {}
+    pending = 0
+
+    def compact() -> None:
+        all_keys = np.concatenate(keys)
+        inverse, uniq = pd.factorize(all_keys, sort=False)
+        total = np.bincount(inverse, weights=np.concatenate(movers), minlength=len(uniq))
+        keys[:] = [uniq.astype(np.int64)]
+        movers[:] = [total.astype(np.int64)]
+
     for part in parts:
         keys.append(part.keys)
         movers.append(part.movers)
+        pending += len(part.keys)
         for k, v in part.report.items():
             report[k] = report.get(k, 0) + v
+        if pending >= compact_at:
+            compact()
+            pending = len(keys[0])
     if not keys:
         return ChunkCounts(np.empty(0, np.int64), np.empty(0, np.int64), report)
-    all_keys = np.concatenate(keys)
-    inverse, uniq = pd.factorize(all_keys, sort=False)
-    total = np.bincount(inverse, weights=np.concatenate(movers), minlength=len(uniq))
-    return ChunkCounts(uniq, total.astype(np.int64), report)
+    compact()
+    return ChunkCounts(keys[0], movers[0], report)
 
 
 def _decode(counts: ChunkCounts, layers: JoinLayers) -> pd.DataFrame:
@@ -435,9 +457,9 @@ def _decode(counts: ChunkCounts, layers: JoinLayers) -> pd.DataFrame:
     parts = {}
     for name, radix in (
         ("band", len(ALL_BANDS)),
-        ("d_muni", 1000),
+        ("d_muni", CODE_RADIX),
         ("d_area", na + 1),
-        ("o_muni", 1000),
+        ("o_muni", CODE_RADIX),
         ("o_area", na + 1),
         ("reason", len(REASONS)),
     ):
