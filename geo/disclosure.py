@@ -42,6 +42,9 @@ import numpy as np
 
 MINIMUM_THRESHOLD = 3
 DEFAULT_THRESHOLD = 5
+# A product witness hiding more than this many persons per person protected is compared with
+# the cheapest witness a linear programme finds.
+LP_TRIGGER = 20.0
 
 
 def check_threshold(threshold: object) -> int:
@@ -311,6 +314,90 @@ def _find_witness(cube: Cube, cell: tuple[int, ...], cost: np.ndarray) -> list[n
     return supports
 
 
+class _KernelProgramme:
+    """Witnesses by linear programming, for cells whose best product witness is costly.
+
+    A witness is sought as a product: the year and reason parts of the best product witness
+    (one elementary kernel vector each) times *any* kernel vector ``d`` of the last two axes
+    (origin × destination, with their subtotals, totals and distance bands), found by a
+    linear programme. ``d`` may change only the (origin, destination) cells that are positive
+    in every year and reason of the support, by at most their smallest count (so the table
+    plus or minus the witness is still a table of counts); it changes the target by exactly
+    1 and keeps every sum of the two axes. Changing a published cell costs its count;
+    suppressed and unpublished cells are free. This finds cycles through other origins and
+    destinations where a product of two-cell vectors is too rigid (a single mover between
+    two places).
+    """
+
+    def __init__(self, cube: Cube):
+        from scipy import sparse
+
+        *_, n_o, n_z = cube.values.shape
+        index = np.arange(n_o * n_z).reshape(n_o, n_z)
+        rows, cols, data = [], [], []
+        count = 0
+        for axis, dim in ((0, cube.dims[-2]), (1, cube.dims[-1])):
+            for parent, decompositions in dim.children.items():
+                p = _slab(index, axis, dim.index[parent]).ravel()
+                for decomposition in decompositions:
+                    row = count + np.arange(len(p))
+                    rows.append(row)
+                    cols.append(p)
+                    data.append(np.ones(len(p)))
+                    for child in decomposition:
+                        rows.append(row)
+                        cols.append(_slab(index, axis, dim.index[child]).ravel())
+                        data.append(-np.ones(len(p)))
+                    count += len(p)
+        self.relations = sparse.csr_matrix(
+            (np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(count, n_o * n_z),
+        )
+        self.shape = (n_o, n_z)
+
+    def witness(
+        self, cube: Cube, cell: tuple[int, ...], outer: list[np.ndarray], cost: np.ndarray
+    ) -> tuple[np.ndarray, ...] | None:
+        """Index arrays of the witness's cells (None if the programme finds none)."""
+        from scipy import sparse
+        from scipy.optimize import linprog
+
+        grid = np.ix_(*outer, np.arange(self.shape[0]), np.arange(self.shape[1]))
+        lead = tuple(range(len(outer)))
+        values = cube.values[grid]
+        usable = (values > 0).all(axis=lead).ravel()
+        bound = values.min(axis=lead).ravel()[usable].astype(float)
+        price = cost[grid].sum(axis=lead).ravel()[usable] + 1e-3
+        target = np.ravel_multi_index(cell[-2:], self.shape)
+        columns = np.flatnonzero(usable)
+        position = np.searchsorted(columns, target)
+        if position >= len(columns) or columns[position] != target:
+            return None
+        relations = self.relations[:, columns]
+        relations = relations[np.diff(relations.indptr) > 0]
+        n = len(columns)
+        pick = sparse.csr_matrix(
+            ([1.0, -1.0], ([0, 0], [position, n + position])), shape=(1, 2 * n)
+        )
+        a_eq = sparse.vstack([sparse.hstack([relations, -relations]), pick]).tocsr()
+        b_eq = np.zeros(a_eq.shape[0])
+        b_eq[-1] = 1.0
+        result = linprog(
+            np.concatenate([price, price]),
+            A_eq=a_eq,
+            b_eq=b_eq,
+            bounds=np.column_stack([np.zeros(2 * n), np.concatenate([bound, bound])]),
+            method="highs",
+        )
+        if result.status != 0:
+            return None
+        change = result.x[:n] - result.x[n:]
+        support = columns[np.abs(change) > 1e-7]
+        o, z = np.unravel_index(support, self.shape)
+        mesh = np.meshgrid(*outer, np.arange(len(support)), indexing="ij")
+        return (*[m.ravel() for m in mesh[:-1]], o[mesh[-1].ravel()], z[mesh[-1].ravel()])
+
+
 def _slab(array: np.ndarray, axis: int, node: int | list[int]) -> np.ndarray:
     return np.take(array, node, axis=axis)
 
@@ -430,28 +517,55 @@ def _line_violations(cube: Cube, suppressed: np.ndarray, threshold: int) -> list
     return sorted(additions)
 
 
-def protect(cube: Cube, threshold: int = DEFAULT_THRESHOLD) -> Protection:
-    """Suppress small cells and enough others that none can be recovered (see module doc)."""
+def protect(
+    cube: Cube, threshold: int = DEFAULT_THRESHOLD, publishable: np.ndarray | None = None
+) -> Protection:
+    """Suppress small cells and enough others that none can be recovered (see module doc).
+
+    ``publishable`` (bool, cube shape; default all) marks the cells some view can show. The
+    others are never published: they cost nothing to use in a witness, but a small one is
+    protected like a suppressed cell, since working it out would publish a small count.
+    In the result, ``suppressed`` is True for every cell that is not published.
+    """
     threshold = check_threshold(threshold)
     values = cube.values
-    primary = (values > 0) & (values < threshold)
-    suppressed = primary.copy()
+    if publishable is None:
+        publishable = np.ones(values.shape, dtype=bool)
+    small = (values > 0) & (values < threshold)
+    primary = small & publishable
+    suppressed = small | (~publishable & (values > 0))
     covered = np.zeros_like(suppressed)
-    witnesses = 0
+    witnesses = lp_witnesses = 0
+    programme: _KernelProgramme | None = None
     notes: list[str] = []
     while True:
-        pending = np.argwhere(suppressed & ~covered)
+        # Every suppressed cell that could be shown, and every small cell, needs a witness.
+        pending = np.argwhere(suppressed & ~covered & (publishable | small))
+        # Cells that can be shown first: their witnesses often cover the unpublished ones.
         order = np.lexsort(
-            (np.ravel_multi_index(pending.T, values.shape), values[tuple(pending.T)])
+            (
+                np.ravel_multi_index(pending.T, values.shape),
+                values[tuple(pending.T)],
+                ~publishable[tuple(pending.T)],
+            )
         )
         for row in pending[order]:
             cell = tuple(int(c) for c in row)
             if covered[cell]:
                 continue
-            supports = _find_witness(cube, cell, _cost(values, suppressed))
+            cost = _cost(values, suppressed)
+            supports = _find_witness(cube, cell, cost)
             if supports is None:  # pragma: no cover - a positive cell always has a record
                 raise RuntimeError(f"no witness for cell {cell}")
             grid = np.ix_(*supports)
+            price = float(cost[grid].sum())
+            if price > LP_TRIGGER * (1 + values[cell]):
+                if programme is None:
+                    programme = _KernelProgramme(cube)
+                cells = programme.witness(cube, cell, supports[:-2], cost)
+                if cells is not None and cost[cells].sum() < price:
+                    grid = cells
+                    lp_witnesses += 1
             suppressed[grid] = True
             covered[grid] = True
             witnesses += 1
@@ -460,4 +574,7 @@ def protect(cube: Cube, threshold: int = DEFAULT_THRESHOLD) -> Protection:
             break
         for cell in additions:
             suppressed[cell] = True
+    suppressed |= ~publishable
+    if lp_witnesses:
+        notes.append(f"{lp_witnesses} of {witnesses} witnesses found by linear programming")
     return Protection(cube, threshold, suppressed, primary, witnesses, notes)

@@ -715,8 +715,20 @@ def write_moves(
 
 
 def write_counts(writer, counts: MoveCounts) -> None:
-    writer.write("move_counts", counts.cells[MICROCELL_COLUMNS])
+    """Write the counts, the join report and the disclosure protection of the counts.
+
+    The protection (for ``OMRAADEKORT_MIN_PUBLISHED_COUNT``, default 5) is computed here, once,
+    so that the web service does not have to: it is the slow part for national data.
+    """
+    from geo.relocation import protection_table, stored_threshold
+
+    cells = counts.cells[MICROCELL_COLUMNS]
+    writer.write("move_counts", cells)
     rows = [("signature", counts.signature)]
+    if len(cells):
+        table, keys = protection_table(cells, stored_threshold())
+        writer.write("move_protection", table)
+        rows += list(keys.items())
     rows += [(f"report.{k}", str(v)) for k, v in counts.report.items()]
     rows += [(f"note.{i}", note) for i, note in enumerate(counts.notes)]
     writer.write("move_join", pd.DataFrame(rows, columns=["key", "value"]))

@@ -21,6 +21,8 @@ The list in force during a move in year ``y`` is the list of 1 December ``y - 1`
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -31,8 +33,15 @@ import shapely
 from pyproj import Transformer
 
 from geo.areas import list_years, municipality_names
-from geo.disclosure import Cube, Dimension, Protection, protect
-from geo.flows import ALL_BANDS, REASONS, layers_signature
+from geo.disclosure import (
+    DEFAULT_THRESHOLD,
+    Cube,
+    Dimension,
+    Protection,
+    check_threshold,
+    protect,
+)
+from geo.flows import ALL_BANDS, MICROCELL_COLUMNS, REASONS, layers_signature
 from geo.store import Store
 from indicators.categories import LABELS_DA, SEVERITY
 
@@ -149,12 +158,38 @@ def _municipality_points(store: Store) -> dict[str, tuple[float, float]]:
     return out
 
 
-def _build(store: Store, threshold: int) -> FlowData | None:
-    if not store.has("move_counts"):
-        return None
-    counts = store.read("move_counts")
-    if counts.empty:
-        return None
+def _kind_of(node: str) -> str:
+    if node == ALL:
+        return "all"
+    return {"a": "leaf", "r": "leaf", "m": "municipality", "b": "band"}[node[0]]
+
+
+# (origin kind, destination kind) pairs some view shows; municipality → single area and the
+# distance bands of municipalities or of all origins are never shown, so they are left
+# unpublished (disclosure control then protects them without spending published cells).
+PUBLISHED_PAIRS = {
+    ("leaf", "leaf"),
+    ("leaf", "municipality"),
+    ("leaf", "all"),
+    ("leaf", "band"),
+    ("municipality", "municipality"),
+    ("municipality", "all"),
+    ("all", "leaf"),
+    ("all", "municipality"),
+    ("all", "all"),
+}
+
+
+def publishable_cells(dims: list[Dimension]) -> np.ndarray:
+    """The cells of the flow cube that some page or API response can show."""
+    origin = [_kind_of(n) for n in dims[2].nodes]
+    dest = [_kind_of(n) for n in dims[3].nodes]
+    pairs = np.array([[(o, d) in PUBLISHED_PAIRS for d in dest] for o in origin], dtype=bool)
+    shape = tuple(len(d) for d in dims)
+    return np.broadcast_to(pairs[None, None, :, :], shape).copy()
+
+
+def _prepared(counts: pd.DataFrame) -> pd.DataFrame:
     counts = counts.copy()
     for col in ("origin_area_id", "origin_municipality_code", "dest_area_id"):
         counts[col] = counts[col].fillna("").astype(str)
@@ -162,7 +197,12 @@ def _build(store: Store, threshold: int) -> FlowData | None:
     counts["origin"] = _node_of(counts["origin_area_id"], counts["origin_municipality_code"])
     counts["dest"] = _node_of(counts["dest_area_id"], counts["dest_municipality_code"])
     counts["band"] = "b:" + counts["distance_band"].astype(str)
+    return counts
 
+
+def flow_cube(counts: pd.DataFrame) -> Cube:
+    """The cube of a ``move_counts`` table: year × reason × origin × destination/band."""
+    counts = _prepared(counts)
     years = sorted(int(y) for y in counts["year"].unique())
     reasons = [r for r in REASONS if r in set(counts["reason"])]
 
@@ -191,10 +231,80 @@ def _build(store: Store, threshold: int) -> FlowData | None:
             for d, b in zip(counts["dest"], counts["band"], strict=True)
         ],
     ]
-    cube = Cube.from_records(
+    return Cube.from_records(
         dims, [np.asarray(a) for a in atoms], counts["movers"].to_numpy(dtype=np.int64)
     )
-    protection = protect(cube, threshold)
+
+
+# Changes whenever the protection algorithm or the set of published cells changes, so that a
+# stored protection is never reused for a different method.
+PROTECTION_VERSION = "3"
+
+
+def protection_fingerprint(counts: pd.DataFrame, threshold: int) -> str:
+    """Identifies (counts, threshold, method): a stored protection is valid for it alone."""
+    ordered = counts[MICROCELL_COLUMNS].copy()
+    for col in MICROCELL_COLUMNS[1:-1]:
+        ordered[col] = ordered[col].fillna("").astype(str)
+    for col in ("year", "movers"):
+        ordered[col] = ordered[col].astype(np.int64)
+    ordered = ordered.sort_values(MICROCELL_COLUMNS[:-1])
+    digest = hashlib.sha256(f"{PROTECTION_VERSION}|{int(threshold)}|".encode())
+    digest.update(pd.util.hash_pandas_object(ordered.astype(str), index=False).to_numpy())
+    return digest.hexdigest()[:24]
+
+
+def protect_counts(counts: pd.DataFrame, threshold: int) -> Protection:
+    """Disclosure control of a ``move_counts`` table (see :mod:`geo.disclosure`)."""
+    cube = flow_cube(counts)
+    return protect(cube, threshold, publishable_cells(cube.dims))
+
+
+def stored_threshold() -> int:
+    """The threshold imports protect for: ``OMRAADEKORT_MIN_PUBLISHED_COUNT``, else 5."""
+    return check_threshold(os.environ.get("OMRAADEKORT_MIN_PUBLISHED_COUNT", DEFAULT_THRESHOLD))
+
+
+def protection_table(counts: pd.DataFrame, threshold: int) -> tuple[pd.DataFrame, dict]:
+    """The suppressed cells of the protected cube, for the store, and its keys."""
+    protection = protect_counts(counts, threshold)
+    cells = np.flatnonzero(protection.suppressed.ravel())
+    table = pd.DataFrame({"cell": cells.astype(np.int64)})
+    return table, {
+        "protection.threshold": str(threshold),
+        "protection.fingerprint": protection_fingerprint(counts, threshold),
+    }
+
+
+def _protection(store: Store, counts: pd.DataFrame, threshold: int, info: dict) -> Protection:
+    """The stored protection when it was made for these counts and threshold, else a new one."""
+    cube = flow_cube(counts)
+    if (
+        info.get("protection.threshold") == str(threshold)
+        and info.get("protection.fingerprint") == protection_fingerprint(counts, threshold)
+        and store.has("move_protection")
+    ):
+        suppressed = np.zeros(cube.values.size, dtype=bool)
+        suppressed[store.read("move_protection")["cell"].to_numpy(dtype=np.int64)] = True
+        suppressed = suppressed.reshape(cube.values.shape)
+        primary = publishable_cells(cube.dims) & (cube.values > 0) & (cube.values < threshold)
+        return Protection(cube, threshold, suppressed, primary, notes=["stored at import"])
+    return protect(cube, threshold, publishable_cells(cube.dims))
+
+
+def _build(store: Store, threshold: int) -> FlowData | None:
+    if not store.has("move_counts"):
+        return None
+    raw = store.read("move_counts")
+    if raw.empty:
+        return None
+    counts = _prepared(raw)
+    join = store.read("move_join") if store.has("move_join") else pd.DataFrame(columns=["key"])
+    info = dict(zip(join["key"], join.get("value", []), strict=True))
+    protection = _protection(store, raw, threshold, info)
+    dims = protection.cube.dims
+    years = sorted(int(y) for y in counts["year"].unique())
+    reasons = [r for r in REASONS if r in set(counts["reason"])]
 
     areas = store.read("areas")
     area_names = dict(zip(areas["area_id"], areas["name"], strict=True))
@@ -240,8 +350,6 @@ def _build(store: Store, threshold: int) -> FlowData | None:
     synthetic = bool(row["synthetic"].iloc[0]) if len(row) else False
     source = str(row["source"].iloc[0]) if len(row) else ""
 
-    join = store.read("move_join") if store.has("move_join") else pd.DataFrame(columns=["key"])
-    info = dict(zip(join["key"], join.get("value", []), strict=True))
     municipalities = store.read("municipalities")
     current = layers_signature(areas, municipalities if len(municipalities) else None)
     stale = info.get("signature", current) != current

@@ -17,6 +17,9 @@ municipality_info   code, name, town, town_lat, town_lon, town_source
 aliases             alias, area_id (other spellings of area names)
 indicators          area_id, year, code, value, dataset, source, note, synthetic
 earlier_lists       old ghetto lists 2015–2017 (year, area_id, listed, basis, source)
+moves               raw relocation data (geo.moves); never served
+move_counts         movers per year, reason, origin, destination, distance band (geo.flows)
+move_join           the join's report and signature; move_protection: suppressed cells
 provenance          dataset, description, source, licence, loaded_at, synthetic, records
 meta                key, value (data_version, built_at, schema)
 """
@@ -53,6 +56,7 @@ TABLES = (
     "moves",
     "move_counts",
     "move_join",
+    "move_protection",
     "provenance",
     "meta",
 )

@@ -312,3 +312,16 @@ def test_planned_rehousing_is_mostly_nearby(default_template, tmp_path):
     assert provenance["synthetic"]
     assert "yntetiske eksempeldata" in provenance["description"]
     assert load_flows(store, 5).synthetic
+
+
+def test_the_protection_stored_at_import_is_the_one_the_service_would_compute(tmp_path):
+    from geo.relocation import protect_counts
+
+    small = [*FLOWS, (2021, "other", "", "0751", 2), (2022, "planned", "gamma", "", 1)]
+    store = _with_moves(_store(tmp_path / "s.gpkg"), _moves(small))
+    stored = load_flows(store, 5).protection
+    assert stored.notes == ["stored at import"]
+    fresh = protect_counts(store.read("move_counts"), 5)
+    np.testing.assert_array_equal(stored.suppressed, fresh.suppressed)
+    # another threshold is computed, not taken from the store
+    assert load_flows(store, 6).protection.notes != ["stored at import"]
