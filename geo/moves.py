@@ -702,6 +702,9 @@ def write_moves(
     synthetic: bool,
 ) -> None:
     """Write raw moves, their counts and the join report in one store transaction."""
+    from geo.relocation import stored_threshold
+
+    movers = int(moves["weight"].sum()) if len(moves) else 0
     writer.write("moves", stored_frame(moves))
     write_counts(writer, counts)
     writer.record_provenance(
@@ -709,7 +712,8 @@ def write_moves(
         description=description,
         source=source,
         licence=licence,
-        records=int(moves["weight"].sum()) if len(moves) else 0,
+        # The provenance table is shown on /om: a total below the threshold is not published.
+        records=movers if movers >= stored_threshold() else 0,
         synthetic=synthetic,
     )
 

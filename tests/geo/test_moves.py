@@ -283,3 +283,9 @@ def test_rejoin_after_municipal_boundaries_places_points_in_municipalities(store
 def test_rejoin_without_moves_is_refused(store):
     with pytest.raises(InputRejected, match="no moves"):
         rejoin_moves(store)
+
+
+def test_a_total_below_the_threshold_is_not_published_as_provenance(store, tmp_path):
+    path = _csv(tmp_path, f"{HEAD}\n2021,vollsmose,461\n2021,vollsmose,461\n")
+    import_moves(store, path)
+    assert store.read("provenance").set_index("dataset").loc["moves", "records"] == 0
