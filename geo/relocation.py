@@ -721,7 +721,8 @@ def _towards(criterion_then, criterion_now) -> bool | None:
     change = criterion_now.value - criterion_then.value
     if change == 0:
         return False
-    increasing_meets = criterion_now.comparison in (">", ">=")
+    # "gt"/"ge": a higher value meets the criterion; "lt"/"le": a lower one.
+    increasing_meets = criterion_now.comparison in ("gt", "ge")
     return (change > 0) == increasing_meets
 
 

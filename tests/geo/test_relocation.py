@@ -325,3 +325,63 @@ def test_the_protection_stored_at_import_is_the_one_the_service_would_compute(tm
     np.testing.assert_array_equal(stored.suppressed, fresh.suppressed)
     # another threshold is computed, not taken from the store
     assert load_flows(store, 6).protection.notes != ["stored at import"]
+
+
+def test_early_warning_compares_criteria_under_the_rules(tmp_path):
+    """Beta receives movers from 2022; by 2023 its values moved towards the udsat criteria."""
+    store = _store(tmp_path / "s.gpkg")
+    with store.transaction() as w:
+        designations = w.read("designations")
+        more = pd.DataFrame(
+            {
+                "area_id": ["alfa"] * 3 + ["alfa"] * 3,
+                "year": [2022] * 3 + [2023] * 3,
+                "category": ["omdannelsesomraade", "parallelsamfund", "udsat"] * 2,
+                "basis": "",
+                "source": "test",
+            }
+        )
+        w.write("designations", pd.concat([designations, more], ignore_index=True))
+        counts = pd.DataFrame(
+            {"year": [2022, 2023], "category": "udsat", "count": 3, "source": "t"}
+        )
+        w.write("list_counts", pd.concat([w.read("list_counts"), counts], ignore_index=True))
+        rows = [
+            ("beta", 2021, "residents", 2000.0),
+            ("beta", 2021, "outside_labour_share", 30.0),
+            ("beta", 2021, "income_ratio", 70.0),
+            ("beta", 2023, "residents", 2100.0),
+            ("beta", 2023, "outside_labour_share", 38.0),  # towards "over 40 %"
+            ("beta", 2023, "income_ratio", 72.0),  # away from "under 55 %"
+            ("gamma", 2021, "outside_labour_share", 35.0),
+            ("gamma", 2023, "outside_labour_share", 31.0),  # away
+        ]
+        w.write(
+            "indicators",
+            pd.DataFrame(
+                {
+                    "area_id": [r[0] for r in rows],
+                    "year": [r[1] for r in rows],
+                    "code": [r[2] for r in rows],
+                    "value": [r[3] for r in rows],
+                    "dataset": "test",
+                    "source": "test",
+                    "note": "",
+                    "synthetic": False,
+                }
+            ),
+        )
+    flows = [(2022, "planned", "beta", "", 40), (2023, "other", "gamma", "", 12)]
+    store = _with_moves(store, _moves(flows))
+    table = receiving_areas(load_flows(store, 5), store).set_index("area_id")
+    beta, gamma = table.loc["beta"], table.loc["gamma"]
+    assert (beta["baseline_list_year"], beta["latest_values_year"]) == (2021, 2023)
+    assert beta["warning"] is True
+    towards = {c["criterion"]: c["towards_threshold"] for c in beta["criteria_changes"]}
+    assert towards["outside_labour"] is True and towards["income"] is False
+    assert beta["residents"] == 2100
+    assert beta["share_of_residents"] == pytest.approx(40 / 2100, abs=1e-4)
+    assert gamma["baseline_list_year"] == 2022 and gamma["latest_values_year"] == 2023
+    # gamma's values of the baseline year (2022) are missing: nothing to compare
+    assert pd.isna(gamma["warning"]) or gamma["warning"] is None
+    assert list(table.index[:1]) == ["beta"], "warnings first"
