@@ -95,3 +95,18 @@ def test_overview_and_receiving_pages(flows_server, page):
     assert "syntetiske eksempeldata" in p.locator("body").inner_text().lower()
     assert page.hosts() == {urlsplit(flows_server).netloc}
     assert page.errors == []
+
+
+@pytest.mark.parametrize("path", [f"/flytninger/{ORIGIN}", "/flytninger", "/flytninger/modtagere"])
+def test_flow_pages_have_no_wcag21_aa_violations(flows_server, page, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.page.goto(f"{flows_server}{path}", wait_until="networkidle")
+    results = Axe().run(
+        page.page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
+    )
+    assert results.violations_count == 0, results.generate_report()
+    assert page.errors == []
