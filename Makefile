@@ -6,7 +6,7 @@ STORE  ?= var/omraadekort.gpkg
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run install install-test test lint format bench store serve-dev chromium clean
+.PHONY: run install install-test test lint format bench bench-relocation store serve-dev chromium clean
 
 ## make run: install everything, build the default store if absent, serve with gunicorn
 run: install store
@@ -61,6 +61,10 @@ bench: install store
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light; }
 	$(BIN)/python bench/national_page.py
 	$(BIN)/python bench/embeds.py
+
+## the relocation join at 1, 10 and 20 million moves (a few minutes, ~1.5 GB)
+bench-relocation: install store
+	$(BIN)/python bench/relocation_join.py
 
 clean:
 	rm -rf $(VENV) node_modules var
