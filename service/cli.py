@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -338,8 +339,10 @@ def serve(store_path, host, port, workers, dev):
     workers = workers or 2 * (os.cpu_count() or 1) + 1
     # gthread keeps connections alive; on 2 cores 5 workers × 4 threads served the most
     # requests per second in bench/embeds.py (README, Performance).
+    # the gunicorn installed beside this Python, so an unactivated virtualenv works
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     args = [
-        "gunicorn",
+        gunicorn,
         "--bind",
         f"{host}:{port}",
         "--workers",
