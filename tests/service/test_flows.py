@@ -223,36 +223,7 @@ def test_without_moves_pages_explain_and_the_api_answers_404(client):
 @pytest.mark.parametrize("path", sorted(__import__("service.flows_openapi").flows_openapi.PATHS))
 def test_flow_responses_match_the_openapi_description(flows_store, path):
     """schemathesis against the flow endpoints on a store that has moves."""
-    import hypothesis
-    import schemathesis
-    from schemathesis.checks import (
-        content_type_conformance,
-        not_a_server_error,
-        response_schema_conformance,
-        status_code_conformance,
-    )
+    from tests.service.fuzz import fuzz, operations
 
     app = create_app({"STORE_PATH": str(flows_store), "ACCESS_LOG": False, "TESTING": True})
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
-    operation = next(r.ok() for r in schema.get_all_operations() if r.ok().label == f"GET {path}")
-
-    @hypothesis.given(case=operation.as_strategy())
-    @hypothesis.settings(
-        max_examples=15,
-        deadline=None,
-        suppress_health_check=list(hypothesis.HealthCheck),
-        derandomize=True,
-        database=None,
-    )
-    def run(case):
-        case.call_and_validate(
-            headers={"Accept-Encoding": "identity"},
-            checks=[
-                not_a_server_error,
-                status_code_conformance,
-                content_type_conformance,
-                response_schema_conformance,
-            ],
-        )
-
-    run()
+    fuzz(operations(app)[f"GET {path}"], max_examples=15)

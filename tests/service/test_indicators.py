@@ -306,54 +306,6 @@ def test_downloads_carry_real_values_only(loaded):
     assert props["gellerupparken-toveshoej"].get("ind_outside_labour_share") is None
 
 
-INDICATOR_OPERATIONS = [
-    "GET /api/indicator-catalogue",
-    "GET /api/rules",
-    "GET /api/areas/{slug}/indicators",
-    "GET /api/indicators",
-    "GET /api/classify",
-]
-
-
-@pytest.mark.parametrize("label", INDICATOR_OPERATIONS)
-def test_indicator_api_matches_its_openapi_description(app, label):
-    """schemathesis on the indicator endpoints: no 500s, responses match the description."""
-    import hypothesis
-    import schemathesis
-    from schemathesis.checks import (
-        content_type_conformance,
-        not_a_server_error,
-        response_schema_conformance,
-        status_code_conformance,
-    )
-
-    app.config["ACCESS_LOG"] = False
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
-    operations = {r.ok().label: r.ok() for r in schema.get_all_operations()}
-    operation = operations[label]
-
-    @hypothesis.given(case=operation.as_strategy())
-    @hypothesis.settings(
-        max_examples=40,
-        deadline=None,
-        suppress_health_check=list(hypothesis.HealthCheck),
-        derandomize=True,
-        database=None,
-    )
-    def run(case):
-        case.call_and_validate(
-            headers={"Accept-Encoding": "identity"},
-            checks=[
-                not_a_server_error,
-                status_code_conformance,
-                content_type_conformance,
-                response_schema_conformance,
-            ],
-        )
-
-    run()
-
-
 def test_decisive_criteria_given_the_residents_floor(client):
     html = client.get("/omraader/skovvejen-skovparken").data.decode()
     assert "(givet mindst 1.000 beboere)" in html
