@@ -3,22 +3,10 @@
 
 from __future__ import annotations
 
-ERROR = {"$ref": "#/components/responses/Error"}
+from service.openapi import NULLABLE_INTEGER, NULLABLE_STRING, error_responses, json_ok
+
 COUNT = {"type": "integer", "minimum": 0, "nullable": True}
 SHARE = {"type": "number", "minimum": 0, "maximum": 1, "nullable": True}
-NULLABLE_STRING = {"type": "string", "nullable": True}
-NULLABLE_INTEGER = {"type": "integer", "nullable": True}
-
-
-def _json(ref: str) -> dict:
-    return {
-        "description": "OK",
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
-    }
-
-
-def _errors(*codes: int) -> dict:
-    return {str(c): ERROR for c in codes}
 
 
 def _query(name: str, description: str, schema: dict) -> dict:
@@ -226,7 +214,7 @@ PATHS = {
         "get": {
             "summary": "Origin–destination flows of movers (disclosure-controlled)",
             "parameters": [LEVEL, YEAR, REASON, ORIGIN],
-            "responses": {"200": _json("Flows"), **_errors(400, 404)},
+            "responses": {"200": json_ok("Flows"), **error_responses(400, 404)},
         }
     },
     "/api/flows.csv": {
@@ -238,14 +226,14 @@ PATHS = {
                     "description": "OK",
                     "content": {"text/csv": {"schema": {"type": "string"}}},
                 },
-                **_errors(400, 404),
+                **error_responses(400, 404),
             },
         }
     },
     "/api/flows/origins": {
         "get": {
             "summary": "Origin areas with their movers",
-            "responses": {"200": _json("FlowOrigins"), **_errors(404)},
+            "responses": {"200": json_ok("FlowOrigins"), **error_responses(404)},
         }
     },
     "/api/flows/origins/{slug}": {
@@ -256,14 +244,14 @@ PATHS = {
                 YEAR,
                 REASON,
             ],
-            "responses": {"200": _json("FlowOrigin"), **_errors(400, 404)},
+            "responses": {"200": json_ok("FlowOrigin"), **error_responses(400, 404)},
         }
     },
     "/api/flows/receiving": {
         "get": {
             "summary": "Receiving areas: inflow from omdannelsesområder, early-warning list",
             "parameters": [YEAR],
-            "responses": {"200": _json("ReceivingAreas"), **_errors(400, 404)},
+            "responses": {"200": json_ok("ReceivingAreas"), **error_responses(400, 404)},
         }
     },
 }

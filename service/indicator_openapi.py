@@ -5,22 +5,9 @@ from __future__ import annotations
 
 from indicators.catalogue import CATALOGUE
 from indicators.rules import VERSIONS
+from service.openapi import NULLABLE_INTEGER, NULLABLE_NUMBER, error_responses, json_ok
 
-ERROR = {"$ref": "#/components/responses/Error"}
-NULLABLE_NUMBER = {"type": "number", "nullable": True}
-NULLABLE_INTEGER = {"type": "integer", "nullable": True}
 TRISTATE = {"type": "boolean", "nullable": True}
-
-
-def _json(ref: str) -> dict:
-    return {
-        "description": "OK",
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
-    }
-
-
-def _errors(*codes: int) -> dict:
-    return {str(c): ERROR for c in codes}
 
 
 DATASET = {
@@ -256,13 +243,13 @@ PATHS = {
     "/api/indicator-catalogue": {
         "get": {
             "summary": "The indicator catalogue: codes, labels, units and valid ranges, sources",
-            "responses": {"200": _json("IndicatorCatalogue")},
+            "responses": {"200": json_ok("IndicatorCatalogue")},
         }
     },
     "/api/rules": {
         "get": {
             "summary": "The legal rule versions since 2010 as data, in plain Danish too",
-            "responses": {"200": _json("Rules")},
+            "responses": {"200": json_ok("Rules")},
         }
     },
     "/api/areas/{slug}/indicators": {
@@ -272,7 +259,7 @@ PATHS = {
                 {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
                 DATASET,
             ],
-            "responses": {"200": _json("AreaIndicators"), **_errors(400, 404)},
+            "responses": {"200": json_ok("AreaIndicators"), **error_responses(400, 404)},
         }
     },
     "/api/indicators": {
@@ -295,7 +282,7 @@ PATHS = {
                 },
                 DATASET,
             ],
-            "responses": {"200": _json("IndicatorTable"), **_errors(400, 404)},
+            "responses": {"200": json_ok("IndicatorTable"), **error_responses(400, 404)},
         }
     },
     "/api/classify": {
@@ -327,7 +314,7 @@ PATHS = {
                     for key in OVERRIDE_KEYS
                 ),
             ],
-            "responses": {"200": _json("Classification"), **_errors(400, 404)},
+            "responses": {"200": json_ok("Classification"), **error_responses(400, 404)},
         }
     },
 }

@@ -18,9 +18,10 @@ YEAR = {
 }
 NULLABLE_STRING = {"type": "string", "nullable": True}
 NULLABLE_NUMBER = {"type": "number", "nullable": True}
+NULLABLE_INTEGER = {"type": "integer", "nullable": True}
 
 
-def _json(schema_ref: str, description: str = "OK") -> dict:
+def json_ok(schema_ref: str, description: str = "OK") -> dict:
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}},
@@ -36,7 +37,7 @@ def _geojson(schema_ref: str, description: str = "OK") -> dict:
     }
 
 
-def _errors(*codes: int) -> dict:
+def error_responses(*codes: int) -> dict:
     return {str(c): ERROR for c in codes}
 
 
@@ -286,7 +287,7 @@ PATHS: dict = {
     "/api/years": {
         "get": {
             "summary": "List years with official and named counts per category",
-            "responses": {"200": _json("Years")},
+            "responses": {"200": json_ok("Years")},
         }
     },
     "/api/areas": {
@@ -318,7 +319,7 @@ PATHS: dict = {
                         },
                     },
                 },
-                **_errors(400, 404),
+                **error_responses(400, 404),
             },
         }
     },
@@ -326,7 +327,7 @@ PATHS: dict = {
         "get": {
             "summary": "Areas as an RFC 7946 FeatureCollection (WGS84)",
             "parameters": [YEAR],
-            "responses": {"200": _geojson("FeatureCollection"), **_errors(400, 404)},
+            "responses": {"200": _geojson("FeatureCollection"), **error_responses(400, 404)},
         }
     },
     "/api/areas/{slug}": {
@@ -335,7 +336,7 @@ PATHS: dict = {
             "parameters": [
                 {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
             ],
-            "responses": {"200": _json("AreaDetail"), **_errors(404)},
+            "responses": {"200": json_ok("AreaDetail"), **error_responses(404)},
         }
     },
     "/api/designations": {
@@ -351,17 +352,17 @@ PATHS: dict = {
                 },
                 {"name": "area", "in": "query", "required": False, "schema": {"type": "string"}},
             ],
-            "responses": {"200": _json("Designations"), **_errors(400, 404)},
+            "responses": {"200": json_ok("Designations"), **error_responses(400, 404)},
         }
     },
     "/api/conformance": {
         "get": {
             "summary": "OGC API conformance classes",
-            "responses": {"200": _json("Conformance")},
+            "responses": {"200": json_ok("Conformance")},
         }
     },
     "/api/collections": {
-        "get": {"summary": "Feature collections", "responses": {"200": _json("Collections")}}
+        "get": {"summary": "Feature collections", "responses": {"200": json_ok("Collections")}}
     },
     "/api/collections/{cid}": {
         "get": {
@@ -374,7 +375,7 @@ PATHS: dict = {
                     "schema": {"type": "string", "enum": ["areas", "municipalities"]},
                 }
             ],
-            "responses": {"200": _json("Collection"), **_errors(404)},
+            "responses": {"200": json_ok("Collection"), **error_responses(404)},
         }
     },
     "/api/collections/{cid}/items": {
@@ -417,7 +418,7 @@ PATHS: dict = {
                 },
                 CRS_PARAM,
             ],
-            "responses": {"200": _geojson("FeatureCollection"), **_errors(400, 404)},
+            "responses": {"200": _geojson("FeatureCollection"), **error_responses(400, 404)},
         }
     },
     "/api/collections/{cid}/items/{fid}": {
@@ -433,7 +434,7 @@ PATHS: dict = {
                 {"name": "fid", "in": "path", "required": True, "schema": {"type": "string"}},
                 CRS_PARAM,
             ],
-            "responses": {"200": _geojson("Feature"), **_errors(400, 404)},
+            "responses": {"200": _geojson("Feature"), **error_responses(400, 404)},
         }
     },
     "/oembed": {
@@ -460,13 +461,13 @@ PATHS: dict = {
                     "schema": {"type": "integer"},
                 },
             ],
-            "responses": {"200": _json("OEmbed"), **_errors(400, 404, 501)},
+            "responses": {"200": json_ok("OEmbed"), **error_responses(400, 404, 501)},
         }
     },
     "/healthz": {
         "get": {
             "summary": "Health: the store can be read",
-            "responses": {"200": _json("Health"), **_errors(503)},
+            "responses": {"200": json_ok("Health"), **error_responses(503)},
         }
     },
 }
