@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +31,7 @@ import shapely
 from pyproj import Transformer
 
 from geo.areas import list_years, municipality_names
+from geo.cache import LRU
 from geo.disclosure import (
     DEFAULT_THRESHOLD,
     Cube,
@@ -370,23 +369,13 @@ def _build(store: Store, threshold: int) -> FlowData | None:
     )
 
 
-_CACHE: OrderedDict[tuple, FlowData | None] = OrderedDict()
-_CACHE_LOCK = threading.Lock()
+_FLOWS: LRU[FlowData | None] = LRU(4)
 
 
 def load_flows(store: Store, threshold: int) -> FlowData | None:
     """The protected flows of ``store`` (None when it has no moves), cached per data version."""
     key = (str(store.path.resolve()), store.data_version, int(threshold))
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    flows = _build(store, threshold)
-    with _CACHE_LOCK:
-        _CACHE[key] = flows
-        while len(_CACHE) > 4:
-            _CACHE.popitem(last=False)
-    return flows
+    return _FLOWS.get_or_build(key, lambda: _build(store, threshold))
 
 
 # -- the analyses -------------------------------------------------------------------------

@@ -24,8 +24,8 @@ from geo.areas import (
 )
 from service.errors import BadParameter, NotFoundError
 from service.i18n import category_label, text
-from service.maps import CATEGORY_COLOURS, MapOptions
-from service.pages import _script, area_built, municipality_built, national_built
+from service.maps import CATEGORY_COLOURS, MapOptions, script_response
+from service.pages import area_built, municipality_built, national_built
 from service.params import lang_arg, municipality_arg, view_arg, year_arg
 from service.store_access import get_store
 
@@ -119,7 +119,7 @@ def national_script():
     store = get_store()
     year = year_arg(list_years(store))
     areas_for_year(store, year)
-    return _script(national_built(year, MapOptions(embed=True, lang=lang_arg())).script)
+    return script_response(national_built(year, MapOptions(embed=True, lang=lang_arg())).script)
 
 
 @bp.route("/embed/kommune/<code>")
@@ -158,7 +158,9 @@ def municipality_script(code: str):
     get_municipality(store, code)
     year = year_arg(list_years(store))
     areas_for_year(store, year)
-    return _script(municipality_built(code, year, MapOptions(embed=True, lang=lang_arg())).script)
+    return script_response(
+        municipality_built(code, year, MapOptions(embed=True, lang=lang_arg())).script
+    )
 
 
 @bp.route("/embed/omraade/<slug>")
@@ -189,7 +191,7 @@ def area_script(slug: str):
     _info, _history, built = area_built(slug, MapOptions(embed=True, lang=lang_arg()))
     if built is None:
         raise NotFoundError(f"area {slug!r} has no location to draw")
-    return _script(built.script)
+    return script_response(built.script)
 
 
 def _embed_target() -> tuple[str, dict]:

@@ -8,7 +8,7 @@ served at their own URLs (``…/kort.js`` with the same query), so pages carry n
 from __future__ import annotations
 
 import pandas as pd
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from geo.flowlines import flow_map_data, receiving_layer, receiving_map_data
 from geo.relocation import (
@@ -27,20 +27,13 @@ from geo.synthetic import SYNTHETIC_LABEL
 from service.errors import BadParameter, NotFoundError
 from service.flow_maps import RECEIVING_COLOURS, flow_map, receiving_map
 from service.flows_api import get_flows, parse_flow_year, parse_reason, records
-from service.maps import MapCache
+from service.maps import map_cache, script_response
 from service.store_access import get_store
 
 bp = Blueprint("flows_pages", __name__)
 
 LEVEL_WORDS = {"omraade": "area-area", "kommune": "area-municipality"}
 RECEIVING_WORDS = {"omraade": "area", "kommune": "municipality"}
-
-
-def _cache() -> MapCache:
-    ext = current_app.extensions
-    if "omraadekort.flow_maps" not in ext:
-        ext["omraadekort.flow_maps"] = MapCache(size=64)
-    return ext["omraadekort.flow_maps"]
 
 
 def _choice(param: str, words: dict, default: str) -> str:
@@ -83,7 +76,7 @@ def _overview(flows: FlowData, year, reason, level):
         data, skipped = flow_map_data(get_store(), flows, table, origins)
         return flow_map(data, _map_id("all", level, year, reason)), skipped
 
-    return table, _cache().get(_key("flows", level, year, reason), build)
+    return table, map_cache("flows").get_or_build(_key("flows", level, year, reason), build)
 
 
 def _origin(flows: FlowData, slug: str, year, reason, level):
@@ -93,7 +86,7 @@ def _origin(flows: FlowData, slug: str, year, reason, level):
         data, skipped = flow_map_data(get_store(), flows, table, ["a:" + slug])
         return flow_map(data, _map_id(slug, level, year, reason)), skipped
 
-    return table, _cache().get(_key("flows", slug, level, year, reason), build)
+    return table, map_cache("flows").get_or_build(_key("flows", slug, level, year, reason), build)
 
 
 def _receiving(flows: FlowData, year, reason, level):
@@ -113,7 +106,7 @@ def _receiving(flows: FlowData, year, reason, level):
             receiving_map_data(get_store(), layer), _map_id("recv", level, year, reason)
         )
 
-    return _cache().get(_key("receiving", level, year, reason), build)
+    return map_cache("flows").get_or_build(_key("receiving", level, year, reason), build)
 
 
 def _common(flows: FlowData | None) -> dict:
@@ -123,12 +116,6 @@ def _common(flows: FlowData | None) -> dict:
         "reason_labels": REASON_LABELS_DA,
         "threshold": current_app.config["MIN_PUBLISHED_COUNT"],
     }
-
-
-def _script(body: str) -> Response:
-    response = Response(body + "\n", mimetype="text/javascript")
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
 
 
 @bp.route("/flytninger")
@@ -164,7 +151,7 @@ def index_script():
     year, reason = _filters(flows)
     level_word = _choice("niveau", LEVEL_WORDS, "kommune")
     _table, (built, _skipped) = _overview(flows, year, reason, LEVEL_WORDS[level_word])
-    return _script(built.script)
+    return script_response(built.script)
 
 
 @bp.route("/flytninger/modtagere")
@@ -199,7 +186,7 @@ def receiving_script():
     year, reason = _filters(flows)
     level = RECEIVING_WORDS[_choice("niveau", RECEIVING_WORDS, "omraade")]
     built, _bounds = _receiving(flows, year, reason, level)
-    return _script(built.script)
+    return script_response(built.script)
 
 
 def _require_origin(flows: FlowData, slug: str) -> None:
@@ -254,4 +241,4 @@ def origin_script(slug: str):
     year, reason = _filters(flows)
     level_word = _choice("niveau", LEVEL_WORDS, "omraade")
     _table, (built, _skipped) = _origin(flows, slug, year, reason, LEVEL_WORDS[level_word])
-    return _script(built.script)
+    return script_response(built.script)

@@ -20,13 +20,12 @@ import hashlib
 import json
 import logging
 import sys
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Flask, Response, g, request
 
+from geo.cache import LRU
 from service.store_access import get_store
 
 COMPRESSIBLE = {
@@ -70,31 +69,6 @@ class CachedResponse:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     etag: str
-
-
-class LRU:
-    def __init__(self, size: int):
-        self._items: OrderedDict = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            if key not in self._items:
-                return None
-            self._items.move_to_end(key)
-            return self._items[key]
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
 
 
 def _is_embed(path: str) -> bool:

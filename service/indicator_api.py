@@ -29,7 +29,7 @@ from service.indicator_web import (
     parse_rule,
     rule_defaults,
 )
-from service.pages import parse_year
+from service.params import parse_year
 from service.store_access import get_store
 
 bp = Blueprint("indicator_api", __name__, url_prefix="/api")

@@ -18,7 +18,7 @@ import folium
 import geopandas as gpd
 import mapclassify
 import numpy as np
-from flask import current_app, url_for
+from flask import url_for
 from markupsafe import escape
 
 from geo.mapdata import national_map_data
@@ -26,7 +26,7 @@ from indicators.catalogue import CATALOGUE
 from indicators.classify import criterion_threshold
 from indicators.values import SYNTHETIC_LABEL_DA, read_indicators
 from service.indicator_charts import comparison_words, fmt_number, fmt_value
-from service.maps import APPROXIMATE_DASH, BuiltMap, MapCache, _new_map, _outline, _render
+from service.maps import APPROXIMATE_DASH, BuiltMap, _new_map, _outline, _render, map_cache
 
 # YlOrBr, 5 of Tol's 9 steps (light to dark), without the palest ones: the areas are small
 # at the national zoom and must stand out against the land colour.
@@ -218,9 +218,9 @@ def indicator_map_for(store, year: int, code: str, args) -> tuple[BuiltMap, Lege
     parse_code(code, param="indikator")
     synthetic = parse_dataset(args.get("data"), param="data")
     period = parse_indicator_year(args.get("indikatoraar"), param="indikatoraar")
-    cache = current_app.extensions.setdefault("omraadekort.indicator_maps", MapCache())
+    cache = map_cache("indicators")
     key = ("national-indicator", year, code, period, synthetic, store.data_version)
-    built, legend = cache.get(
+    built, legend = cache.get_or_build(
         key,
         lambda: national_indicator_map(store, year, code, period=period, synthetic=synthetic),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from geo.areas import list_years
 from indicators.catalogue import CATALOGUE, UNITS
@@ -29,7 +29,8 @@ from service.indicator_web import (
     parse_rule,
     rule_defaults,
 )
-from service.pages import parse_year
+from service.maps import script_response
+from service.params import parse_year
 from service.store_access import get_store
 
 bp = Blueprint("indicator_pages", __name__)
@@ -210,6 +211,4 @@ def indicator_map_script(year: int, code: str):
     store = get_store()
     require_year(store, year)
     built, _legend, _params = indicator_map_for(store, year, code, request.args)
-    response = Response(built.script + "\n", mimetype="text/javascript")
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    return script_response(built.script)

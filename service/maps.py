@@ -9,15 +9,15 @@ the service itself; Folium's default CDN links are never emitted.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+from flask import Response, current_app
 from markupsafe import escape
 
+from geo.cache import LRU
 from geo.mapdata import MapData
 from indicators.categories import CATEGORIES, SEVERITY
 from service.i18n import category_label, text
@@ -276,22 +276,14 @@ def area_map(
     return _render(m)
 
 
-class MapCache:
-    """A small LRU of built maps keyed by (route, parameters, data version)."""
+def map_cache(name: str, size: int = 64) -> LRU[BuiltMap]:
+    """The app's cache of built maps called ``name``, keyed by (route, parameters, data
+    version); one per kind of map so one kind cannot push out another."""
+    return current_app.extensions.setdefault(f"omraadekort.maps.{name}", LRU(size))
 
-    def __init__(self, size: int = 64):
-        self._items: OrderedDict[tuple, BuiltMap] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
 
-    def get(self, key: tuple, build: Callable[[], BuiltMap]) -> BuiltMap:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        built = build()
-        with self._lock:
-            self._items[key] = built
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return built
+def script_response(body: str) -> Response:
+    """A map's script as its own response (pages carry no inline script)."""
+    response = Response(body + "\n", mimetype="text/javascript")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from geo.areas import (
     all_areas,
@@ -20,13 +20,14 @@ from indicators.categories import CATEGORIES, LABELS_DA, PLURAL_DA, label
 from service.errors import NotFoundError
 from service.maps import (
     CATEGORY_COLOURS,
-    MapCache,
     MapOptions,
     area_map,
+    map_cache,
     municipality_map,
     national_map,
+    script_response,
 )
-from service.params import municipality_arg, parse_year, year_arg  # noqa: F401 (re-export)
+from service.params import municipality_arg, year_arg
 from service.store_access import get_store
 
 bp = Blueprint("pages", __name__)
@@ -35,13 +36,6 @@ STATUS_DA = {
     "not_listed": "Ikke på listen",
     "unknown": "Ikke navngivet i de indlæste data",
 }
-
-
-def _cache() -> MapCache:
-    ext = current_app.extensions
-    if "omraadekort.maps" not in ext:
-        ext["omraadekort.maps"] = MapCache()
-    return ext["omraadekort.maps"]
 
 
 def _area_url(area_id: str) -> str:
@@ -53,7 +47,7 @@ def national_built(year: int, opts: MapOptions | None = None):
     store = get_store()
     opts = opts or MapOptions()
     key = ("national", year, opts, store.data_version)
-    return _cache().get(
+    return map_cache("site").get_or_build(
         key, lambda: national_map(national_map_data(store, year), year, _area_url, opts)
     )
 
@@ -62,7 +56,7 @@ def municipality_built(code: str, year: int, opts: MapOptions | None = None):
     store = get_store()
     opts = opts or MapOptions()
     key = ("kommune", code, year, opts, store.data_version)
-    return _cache().get(
+    return map_cache("site").get_or_build(
         key,
         lambda: municipality_map(
             municipality_map_data(store, code, year), code, year, _area_url, opts
@@ -80,10 +74,13 @@ def area_built(slug: str, opts: MapOptions | None = None):
     info = area.to_dict()
     info["most_severe_category"] = latest["most_severe_category"].iloc[0] if len(latest) else None
     key = ("area", slug, opts, store.data_version)
-    data = area_map_data(store, slug)
-    built = (
-        None if data is None else _cache().get(key, lambda: area_map(data, info, _area_url, opts))
-    )
+
+    def build():
+        # the map layers are made only on a cache miss; None (nothing to draw) is kept too
+        data = area_map_data(store, slug)
+        return None if data is None else area_map(data, info, _area_url, opts)
+
+    built = map_cache("site").get_or_build(key, build)
     return info, history, built
 
 
@@ -125,7 +122,7 @@ def national_script(year: int):
     store = get_store()
     if year not in list_years(store):
         areas_for_year(store, year)  # raises the 404 with the list of years
-    return _script(national_built(year).script)
+    return script_response(national_built(year).script)
 
 
 @bp.route("/omraader")
@@ -163,7 +160,7 @@ def area_script(slug: str):
     _info, _history, built = area_built(slug)
     if built is None:
         raise NotFoundError(f"area {slug!r} has no location to draw")
-    return _script(built.script)
+    return script_response(built.script)
 
 
 @bp.route("/kommuner")
@@ -209,7 +206,7 @@ def municipality_script(code: str):
     get_municipality(store, code)
     year = year_arg(list_years(store))
     areas_for_year(store, year)  # 404 for a year without a list
-    return _script(municipality_built(code, year).script)
+    return script_response(municipality_built(code, year).script)
 
 
 @bp.route("/om")
@@ -217,9 +214,3 @@ def about():
     store = get_store()
     provenance = store.read("provenance").to_dict("records")
     return render_template("about.html", provenance=provenance, meta=store.meta())
-
-
-def _script(body: str) -> Response:
-    response = Response(body + "\n", mimetype="text/javascript")
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
