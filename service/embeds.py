@@ -245,9 +245,10 @@ def picker():
         title = text(lang, "municipality_title", name=name, year=year)
     else:
         title = text(lang, "national_title", year=year)
-    areas = all_areas(store)[["area_id", "name", "municipality_name"]].to_dict("records")
+    every_area = all_areas(store)
+    areas = every_area[["area_id", "name", "municipality_name"]].to_dict("records")
     names = municipality_names(store)
-    with_areas = sorted(set(all_areas(store)["municipality_code"]), key=lambda c: names.get(c, c))
+    with_areas = sorted(set(every_area["municipality_code"]), key=lambda c: names.get(c, c))
     return render_template(
         "embed_picker.html",
         years=years,

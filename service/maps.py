@@ -107,6 +107,18 @@ def _outline(m: folium.Map, outline: gpd.GeoDataFrame, name: str = "Danmark") ->
     ).add_to(m)
 
 
+def _municipal_boundary(m: folium.Map, layer: gpd.GeoDataFrame | None, opts: MapOptions) -> None:
+    """The municipal boundary for context, when boundaries are loaded (not interactive)."""
+    if layer is None or layer.empty:
+        return
+    folium.GeoJson(
+        layer[["geometry"]].__geo_interface__,
+        name=text(opts.lang, "boundary"),
+        style_function=lambda _f: MUNICIPALITY_STYLE,
+        interactive=False,
+    ).add_to(m)
+
+
 def _popup_html(row, area_url: Callable[[str], str], year: int | None, opts: MapOptions) -> str:
     lang = opts.lang
     cats = row.get("categories") or []
@@ -200,14 +212,7 @@ def municipality_map(
     opts = opts or MapOptions()
     m = _new_map(f"{opts.prefix}kommune_{code}_{year}", data, min_zoom=6, max_zoom=18)
     _outline(m, data.layers.get("outline", gpd.GeoDataFrame()))
-    boundary = data.layers.get("boundary")
-    if boundary is not None and not boundary.empty:
-        folium.GeoJson(
-            boundary[["geometry"]].__geo_interface__,
-            name=text(opts.lang, "boundary"),
-            style_function=lambda _f: MUNICIPALITY_STYLE,
-            interactive=False,
-        ).add_to(m)
+    _municipal_boundary(m, data.layers.get("boundary"), opts)
     _add_area_groups(m, data.layers["areas"], area_url, year, opts, weight=3)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds(data.bounds)
@@ -223,14 +228,7 @@ def area_map(
         f"{opts.prefix}area_{area['area_id'].replace('-', '_')}", data, min_zoom=6, max_zoom=18
     )
     _outline(m, data.layers.get("outline", gpd.GeoDataFrame()))
-    municipality = data.layers.get("municipality")
-    if municipality is not None and not municipality.empty:
-        folium.GeoJson(
-            municipality[["geometry"]].__geo_interface__,
-            name=text(opts.lang, "boundary"),
-            style_function=lambda _f: MUNICIPALITY_STYLE,
-            interactive=False,
-        ).add_to(m)
+    _municipal_boundary(m, data.layers.get("municipality"), opts)
     neighbours = data.layers.get("neighbours")
     if neighbours is not None and not neighbours.empty:
         folium.GeoJson(
