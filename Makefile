@@ -42,8 +42,14 @@ chromium:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# A new store gets the embedded facts plus the synthetic demo moves (labelled "syntetiske
+# eksempeldata" wherever shown), so the relocation pages have something to show; an existing
+# store is left as it is.
 store: install
-	$(BIN)/omraadekort build-store --store $(STORE) --if-missing
+	@if [ ! -f $(STORE) ]; then \
+	  $(BIN)/omraadekort build-store --store $(STORE) && \
+	  $(BIN)/omraadekort demo-moves --store $(STORE); \
+	else echo "store $(STORE) exists; kept"; fi
 
 serve-dev: install store
 	$(BIN)/omraadekort serve --dev --store $(STORE) --host $(HOST) --port $(PORT)
