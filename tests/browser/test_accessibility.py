@@ -77,3 +77,18 @@ def test_map_controls_work_with_the_keyboard(live_server, page, path):
     p.wait_for_timeout(400)
     moved = p.evaluate("() => window[document.querySelector('.folium-map').id].getCenter().lng")
     assert moved > centre
+
+
+@pytest.mark.parametrize("width", [400, 1280])
+def test_pages_reflow_without_horizontal_scrolling(live_server, browser, width):
+    """WCAG 1.4.10: no page is wider than the window; wide tables scroll in their own region."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    p = context.new_page()
+    too_wide = {}
+    for path in PAGES:
+        p.goto(f"{live_server}{path}", wait_until="networkidle")
+        scroll_width = p.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            too_wide[path] = scroll_width
+    context.close()
+    assert too_wide == {}
