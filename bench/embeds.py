@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.defaults import build_default_store  # noqa: E402
+from geo.seed import build_default_store  # noqa: E402
 from geo.store import Store  # noqa: E402
 
 EMBEDS = {

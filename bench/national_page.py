@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geo.areas import list_years  # noqa: E402
-from geo.defaults import build_default_store  # noqa: E402
+from geo.seed import build_default_store  # noqa: E402
 from geo.store import Store  # noqa: E402
 from service import create_app  # noqa: E402
 

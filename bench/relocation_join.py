@@ -6,8 +6,8 @@ the join of every destination to the postal districts of ``../shared/data/dagi/p
 (standing in for a municipal layer) and to the store's areas, with distances and the count per
 year × reason × origin × destination × band, three ways, each in its own process:
 
-- ``single``: :func:`geo.flows.count_moves` in one process, one Parquet file at a time;
-- ``dask``: :func:`geo.flows.count_moves_dask` on a ``distributed.LocalCluster`` with one
+- ``single``: :func:`geo.relocation.join.count_moves` in one process, one Parquet file at a time;
+- ``dask``: :func:`geo.relocation.join.count_moves_dask` on a ``distributed.LocalCluster`` with one
   single-threaded worker per core;
 - ``sjoin``: the reference — a plain ``geopandas.sjoin`` (Point objects, STRtree, predicate
   ``within``) for both layers, the same precedence rules, distances and a pandas groupby, one
@@ -45,7 +45,7 @@ SEED = 20
 
 
 def _store(workdir: Path):
-    from geo.defaults import build_default_store
+    from geo.seed import build_default_store
     from geo.store import Store
 
     store = Store(workdir / "store.gpkg")
@@ -71,7 +71,7 @@ def _postal_districts():
 
 
 def layers(workdir: Path):
-    from geo.flows import JoinLayers
+    from geo.relocation.join import JoinLayers
 
     return JoinLayers.from_frames(_store(workdir).read("areas"), _postal_districts())
 
@@ -125,7 +125,7 @@ def _batches(directory: Path):
 
 
 def run_single(workdir: Path, directory: Path) -> pd.DataFrame:
-    from geo.flows import count_moves
+    from geo.relocation.join import count_moves
 
     return count_moves(_batches(directory), layers(workdir)).cells
 
@@ -134,7 +134,7 @@ def run_dask(workdir: Path, directory: Path, timer: dict) -> pd.DataFrame:
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
-    from geo.flows import count_moves_dask
+    from geo.relocation.join import count_moves_dask
 
     join_layers = layers(workdir)
     with (
@@ -156,7 +156,7 @@ def run_sjoin(workdir: Path, directory: Path) -> pd.DataFrame:
     """The reference: the same join with geopandas.sjoin and a pandas groupby."""
     import geopandas as gpd
 
-    from geo.flows import BAND_EDGES_M, BANDS, UNKNOWN_BAND
+    from geo.relocation.join import BAND_EDGES_M, BANDS, UNKNOWN_BAND
 
     join_layers = layers(workdir)
     areas = _store(workdir).read("areas")
@@ -179,7 +179,7 @@ def run_sjoin(workdir: Path, directory: Path) -> pd.DataFrame:
         in_area = gpd.sjoin(
             points[["geometry"]], areas[["area_id", "_size", "geometry"]], predicate="within"
         )
-        # overlapping areas: the smallest wins, as in geo.flows
+        # overlapping areas: the smallest wins, as in geo.relocation.join
         in_area = in_area.sort_values(["_size", "area_id"]).groupby(level=0)["area_id"].first()
         in_postal = gpd.sjoin(
             points[["geometry"]], postal[["code", "geometry"]], predicate="within"

@@ -1,7 +1,7 @@
 """Areas and their list status: the queries behind the maps, pages and API.
 
 Each function takes the store and returns a (Geo)DataFrame or plain values; none knows about
-HTTP. Frames keep the store CRS; :mod:`geo.web` prepares them for a browser.
+HTTP. Frames keep the store CRS; :mod:`geo.maps.simplify` prepares them for a browser.
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ municipality_info   code, name, town, town_lat, town_lon, town_source
 aliases             alias, area_id (other spellings of area names)
 indicators          area_id, year, code, value, dataset, source, note, synthetic
 earlier_lists       old ghetto lists 2015–2017 (year, area_id, listed, basis, source)
-moves               raw relocation data (geo.moves); never served
-move_counts         movers per year, reason, origin, destination, distance band (geo.flows)
+moves               raw relocation data (geo.relocation.ingest); never served
+move_counts         movers per year, reason, origin, destination, distance band
+                    (geo.relocation.join)
 move_join           the join's report and signature; move_protection: suppressed cells
 provenance          dataset, description, source, licence, loaded_at, synthetic, records
 meta                key, value (data_version, built_at, schema)
@@ -52,7 +53,8 @@ TABLES = (
     "aliases",
     "indicators",
     "earlier_lists",
-    # Relocation data (geo.moves): raw moves are never served; the service reads move_counts.
+    # Relocation data (geo.relocation.ingest): raw moves are never served; the service reads
+    # move_counts.
     "moves",
     "move_counts",
     "move_join",

@@ -14,8 +14,8 @@ import pandas as pd
 
 from geo.errors import InputRejected, Problem
 from geo.naming import area_slug, municipality_code
+from geo.tabular import read_table, require_columns
 from indicators.categories import CATEGORIES, IMPLIES, PLURAL_DA, parse_category
-from indicators.tables import read_table, require_columns
 
 DESIGNATION_COLUMNS = ["area_id", "year", "category", "basis", "source"]
 

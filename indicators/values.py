@@ -29,8 +29,8 @@ import pandas as pd
 
 from geo.errors import InputRejected, Problem
 from geo.naming import AreaMatcher, area_slug, municipality_code
+from geo.tabular import parse_number, read_table, require_columns
 from indicators.catalogue import CATALOGUE, parse_code
-from indicators.tables import parse_number, read_table, require_columns
 
 TABLE = "indicators"
 COLUMNS = ["area_id", "year", "code", "value", "dataset", "source", "note", "synthetic"]

@@ -30,7 +30,7 @@ from geo.features import (
     to_geojson_bytes,
     to_geopackage_bytes,
 )
-from geo.web import to_web
+from geo.maps.simplify import to_web
 from indicators.categories import CATEGORIES, parse_category
 from service.errors import BadParameter
 from service.params import parse_year

@@ -53,7 +53,7 @@ def cli() -> None:
 def build_store(store_path, if_missing, no_outline, outline_path):
     """Build the store from the embedded default data (replaces an existing store)."""
     from boundaries.outline import OutlineMissing
-    from geo.defaults import build_default_store
+    from geo.seed import build_default_store
 
     store = _store(store_path)
     if if_missing and store.exists():
@@ -256,7 +256,7 @@ dask_option = click.option(
 def import_moves_cmd(store_path, file, crs, source, dask_scheduler):
     """Import relocation data (CSV, Parquet or GeoPackage; one row per move or per group with
     a weight). Replaces the moves in the store; the whole file is refused on any problem."""
-    from geo.moves import import_moves
+    from geo.relocation.ingest import import_moves
 
     store = _store(store_path)
     try:
@@ -274,7 +274,7 @@ def import_moves_cmd(store_path, file, crs, source, dask_scheduler):
 def demo_moves_cmd(store_path, seed, n):
     """Store synthetic example moves (syntetiske eksempeldata) from the omdannelsesområder,
     replacing the moves in the store; every page built on them says so."""
-    from geo.synthetic import store_demo_moves
+    from geo.relocation.synthetic import store_demo_moves
 
     if n < 1:
         raise click.ClickException(f"--n {n} must be at least 1")
@@ -293,7 +293,7 @@ def demo_moves_cmd(store_path, seed, n):
 def join_moves_cmd(store_path, dask_scheduler):
     """Join the stored moves to the store's areas and municipalities again (after importing
     new boundaries) and replace their counts."""
-    from geo.moves import rejoin_moves
+    from geo.relocation.ingest import rejoin_moves
 
     store = _store(store_path)
     try:

@@ -2,7 +2,8 @@
 
 Built like every other map of the service (:mod:`service.maps`): no base tiles, Leaflet from
 the service itself, a deterministic map id, and the script served at its own URL so the page
-carries no inline script. The layers come from :mod:`geo.flowlines`, already in WGS84; only
+carries no inline script. The layers come from :mod:`geo.relocation.flowlines`, already in
+WGS84; only
 published counts reach them.
 """
 
@@ -12,7 +13,7 @@ import folium
 import numpy as np
 from markupsafe import escape
 
-from geo.mapdata import MapData
+from geo.maps.layers import MapData
 from service.maps import BuiltMap, _new_map, _outline, _render
 
 FLOW_COLOUR = "#7a3b8f"

@@ -15,8 +15,7 @@ import math
 import pandas as pd
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from geo.disclosure import check_threshold
-from geo.relocation import (
+from geo.relocation.analyses import (
     LEVELS,
     REASON_LABELS_DA,
     FlowData,
@@ -29,7 +28,8 @@ from geo.relocation import (
     reason_split,
     receiving_areas,
 )
-from geo.synthetic import SYNTHETIC_LABEL
+from geo.relocation.disclosure import check_threshold
+from geo.relocation.synthetic import SYNTHETIC_LABEL
 from service import openapi
 from service.errors import BadParameter, NotFoundError
 from service.flows_openapi import PATHS, SCHEMAS

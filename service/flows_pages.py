@@ -1,6 +1,7 @@
 """Danish pages for relocation flows: the flow maps, the tables beside them, receiving areas.
 
-Views parse their arguments, call :mod:`geo.relocation` and :mod:`geo.flowlines`, and render.
+Views parse their arguments, call :mod:`geo.relocation.analyses` and
+:mod:`geo.relocation.flowlines`, and render.
 Maps are built once per (route, arguments, data version, threshold) and their scripts are
 served at their own URLs (``…/kort.js`` with the same query), so pages carry no inline script.
 """
@@ -10,8 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from geo.flowlines import flow_map_data, receiving_layer, receiving_map_data
-from geo.relocation import (
+from geo.relocation.analyses import (
     ALL,
     BAND_LABELS_DA,
     REASON_LABELS_DA,
@@ -23,7 +23,8 @@ from geo.relocation import (
     reason_split,
     receiving_areas,
 )
-from geo.synthetic import SYNTHETIC_LABEL
+from geo.relocation.flowlines import flow_map_data, receiving_layer, receiving_map_data
+from geo.relocation.synthetic import SYNTHETIC_LABEL
 from service.errors import BadParameter, NotFoundError
 from service.flow_maps import RECEIVING_COLOURS, flow_map, receiving_map
 from service.flows_api import get_flows, parse_flow_year, parse_reason, records

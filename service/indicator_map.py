@@ -21,7 +21,7 @@ import numpy as np
 from flask import url_for
 from markupsafe import escape
 
-from geo.mapdata import national_map_data
+from geo.maps.layers import national_map_data
 from indicators.catalogue import CATALOGUE
 from indicators.classify import criterion_threshold
 from indicators.values import SYNTHETIC_LABEL_DA, read_indicators

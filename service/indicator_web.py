@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import Flask, request
 
+from geo.tabular import parse_number
 from indicators.catalogue import CATALOGUE
 from indicators.rules import get_rule, override_keys, rule_for_year
-from indicators.tables import parse_number
 from service.errors import BadParameter, NotFoundError
 from service.store_access import get_store
 

@@ -1,6 +1,6 @@
 """Tile-free Folium maps.
 
-Each map is built from :mod:`geo.mapdata` layers (already simplified and in WGS84) into two
+Each map is built from :mod:`geo.maps.layers` layers (already simplified and in WGS84) into two
 parts: the map's ``<div>`` for the page, and its script, served by the service at its own URL
 so pages carry no inline script. Map ids are derived from the route, so a page rendered by
 one worker and a script rendered by another agree. Leaflet is the only library loaded, from
@@ -18,7 +18,7 @@ from flask import Response, current_app
 from markupsafe import escape
 
 from geo.cache import LRU
-from geo.mapdata import MapData
+from geo.maps.layers import MapData
 from indicators.categories import CATEGORIES, SEVERITY
 from service.i18n import category_label, text
 

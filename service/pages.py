@@ -15,7 +15,7 @@ from geo.areas import (
     municipality_status,
     year_summary,
 )
-from geo.mapdata import area_map_data, municipality_map_data, national_map_data
+from geo.maps.layers import area_map_data, municipality_map_data, national_map_data
 from indicators.categories import CATEGORIES, LABELS_DA, PLURAL_DA, label
 from service.errors import NotFoundError
 from service.maps import (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.defaults import build_default_store
+from geo.seed import build_default_store
 from geo.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.defaults import build_default_store
+from geo.seed import build_default_store
 from geo.store import Store
 
 CHROMIUM_ARGS = [

@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from geo.defaults import build_default_store
+from geo.relocation.synthetic import store_demo_moves
+from geo.seed import build_default_store
 from geo.store import Store
-from geo.synthetic import store_demo_moves
 from tests.browser.conftest import _free_port, start_gunicorn, stop_gunicorn
 
 pytestmark = pytest.mark.browser

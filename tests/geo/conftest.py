@@ -1,6 +1,6 @@
 import pytest
 
-from geo.defaults import build_default_store
+from geo.seed import build_default_store
 from geo.store import Store
 
 

@@ -8,7 +8,7 @@ import shapely
 from pyproj import Transformer
 
 from geo.areas import area_history, areas_for_year, list_years, year_summary
-from geo.defaults import DATA_DIR
+from geo.seed import DATA_DIR
 
 
 def test_years_are_the_lists_2018_to_2024(built_store):

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.disclosure import Cube, Dimension, check_threshold, protect
+from geo.relocation.disclosure import Cube, Dimension, check_threshold, protect
 from tests.geo.disclosure_audit import determined_cells, interval
 
 
@@ -226,15 +226,15 @@ def test_threshold_three_and_above_is_accepted():
 @given(flow_tables())
 def test_witnesses_found_by_linear_programming_protect_as_well(table):
     """With the programme tried for every cell, the attacker still recovers nothing."""
-    import geo.disclosure
+    import geo.relocation.disclosure
 
     cube, k, publishable = table
-    saved = geo.disclosure.LP_TRIGGER
-    geo.disclosure.LP_TRIGGER = -1.0
+    saved = geo.relocation.disclosure.LP_TRIGGER
+    geo.relocation.disclosure.LP_TRIGGER = -1.0
     try:
         result = protect(cube, k, publishable)
     finally:
-        geo.disclosure.LP_TRIGGER = saved
+        geo.relocation.disclosure.LP_TRIGGER = saved
     published = cube.values[publishable & ~result.suppressed]
     assert not ((published > 0) & (published < k)).any()
     determined = set(determined_cells(cube, result.suppressed).tolist())

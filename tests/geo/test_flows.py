@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.flows import (
+from geo.relocation.join import (
     MICROCELL_COLUMNS,
     JoinLayers,
     PolygonIndex,

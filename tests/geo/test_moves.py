@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.defaults import build_default_store
 from geo.errors import InputRejected
-from geo.moves import import_moves, read_moves_file, rejoin_moves, validate_moves
+from geo.relocation.ingest import import_moves, read_moves_file, rejoin_moves, validate_moves
+from geo.seed import build_default_store
 from geo.store import Store
 
 # Aarhus, in EPSG:25832 and WGS84: inside Gellerupparken/Toveshøj's disc and well away from it.

@@ -10,10 +10,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.defaults import build_default_store
-from geo.flows import JoinLayers
-from geo.moves import join_counts, write_moves
-from geo.relocation import (
+from geo.relocation.analyses import (
     destination_shares,
     distance_distribution,
     list_in_force,
@@ -23,8 +20,11 @@ from geo.relocation import (
     reason_split,
     receiving_areas,
 )
+from geo.relocation.ingest import join_counts, write_moves
+from geo.relocation.join import JoinLayers
+from geo.relocation.synthetic import generate_moves, store_demo_moves
+from geo.seed import build_default_store
 from geo.store import Store
-from geo.synthetic import generate_moves, store_demo_moves
 
 X0, Y0 = 600_000.0, 6_200_000.0
 
@@ -315,7 +315,7 @@ def test_planned_rehousing_is_mostly_nearby(default_template, tmp_path):
 
 
 def test_the_protection_stored_at_import_is_the_one_the_service_would_compute(tmp_path):
-    from geo.relocation import protect_counts
+    from geo.relocation.analyses import protect_counts
 
     small = [*FLOWS, (2021, "other", "", "0751", 2), (2022, "planned", "gamma", "", 1)]
     store = _with_moves(_store(tmp_path / "s.gpkg"), _moves(small))

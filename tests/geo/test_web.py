@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.web import metres_per_pixel, precision_for_zoom, simplify, to_web, zoom_to_fit
+from geo.maps.simplify import metres_per_pixel, precision_for_zoom, simplify, to_web, zoom_to_fit
 
 
 def test_metres_per_pixel_halves_per_zoom():

@@ -127,7 +127,7 @@ def test_askeroed_undated_values_decide_nothing(default_store):
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    from geo.defaults import build_default_store
+    from geo.seed import build_default_store
     from geo.store import Store
 
     store = Store(tmp_path_factory.mktemp("history") / "store.gpkg")

@@ -4,7 +4,7 @@ import re
 
 from click.testing import CliRunner
 
-from geo.defaults import build_default_store
+from geo.seed import build_default_store
 from geo.store import Store
 from service.cli import cli
 

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from geo.defaults import build_default_store
+from geo.relocation.synthetic import store_demo_moves
+from geo.seed import build_default_store
 from geo.store import Store
-from geo.synthetic import store_demo_moves
 from service import create_app
 
 ORIGIN = "gellerupparken-toveshoej"

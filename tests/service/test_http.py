@@ -96,7 +96,7 @@ def test_text_responses_are_gzipped_when_accepted(client, url, mimetype):
 
 
 def test_cached_response_is_invalidated_by_an_import(tmp_path):
-    from geo.defaults import build_default_store
+    from geo.seed import build_default_store
 
     store = Store(tmp_path / "s.gpkg")
     build_default_store(store, with_outline=False)

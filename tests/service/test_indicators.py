@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from geo.defaults import build_default_store
+from geo.seed import build_default_store
 from geo.store import Store
 from indicators.catalogue import UNITS
 from indicators.values import import_indicators

@@ -20,7 +20,7 @@ OPERATIONS = [
 
 @pytest.fixture(scope="module")
 def api_operations(tmp_path_factory):
-    from geo.defaults import build_default_store
+    from geo.seed import build_default_store
     from geo.store import Store
 
     path = tmp_path_factory.mktemp("openapi") / "store.gpkg"

@@ -1,6 +1,7 @@
 """Geometry for the relocation maps: curved flow lines with arrowheads, receiving areas.
 
-Lines are built in EPSG:25832 (metres) and handed to the web in WGS84 by :func:`geo.web.to_web`.
+Lines are built in EPSG:25832 (metres) and handed to the web in WGS84 by
+:func:`geo.maps.simplify.to_web`.
 Each flow is a quadratic Bézier curve bent to the right of its direction, so a flow and its
 reverse never lie on top of each other; an arrowhead at the destination end shows the
 direction, and the line's width grows with the square root of the number of movers. Only
@@ -16,10 +17,10 @@ import pandas as pd
 import shapely
 
 from geo import STORE_CRS
-from geo.mapdata import NATIONAL_ZOOM, MapData, _wgs84_bounds
-from geo.relocation import FlowData
+from geo.maps.layers import NATIONAL_ZOOM, MapData, wgs84_bounds
+from geo.maps.simplify import to_web, zoom_to_fit
+from geo.relocation.analyses import FlowData
 from geo.store import Store
-from geo.web import to_web, zoom_to_fit
 
 CURVE_POINTS = 24
 BEND = 0.18  # control point offset as a share of the straight distance
@@ -126,7 +127,7 @@ def flow_map_data(
     zoom = zoom_to_fit(window) if window else NATIONAL_ZOOM
     zoom = max(min(zoom, 12), 6)
     bounds = (
-        _wgs84_bounds(gpd.GeoDataFrame(geometry=[shapely.box(*window)], crs=STORE_CRS))
+        wgs84_bounds(gpd.GeoDataFrame(geometry=[shapely.box(*window)], crs=STORE_CRS))
         if window
         else DENMARK_BOUNDS
     )
@@ -180,7 +181,7 @@ def receiving_map_data(
 ) -> MapData:
     outline = store.read("outline")
     extent = outline if len(outline) else layer
-    bounds = _wgs84_bounds(extent) if len(extent) else DENMARK_BOUNDS
+    bounds = wgs84_bounds(extent) if len(extent) else DENMARK_BOUNDS
     return MapData(
         layers={
             "outline": to_web(outline, zoom=zoom, coverage=True),

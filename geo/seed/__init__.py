@@ -21,7 +21,7 @@ from indicators.lists import add_implied, check_against_counts, parse_list_rows
 from indicators.rules.history import write_earlier_lists
 from indicators.values import write_default_indicators
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "default"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "default"
 FACTS_LICENCE = "facts from public sources (no copyright in facts); compiled by Områdekort"
 
 

@@ -35,16 +35,16 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from geo.errors import InputRejected, Problem
-from geo.flows import (
+from geo.naming import AreaMatcher, municipality_code
+from geo.relocation.join import (
     DEFAULT_CHUNK,
     MICROCELL_COLUMNS,
     JoinLayers,
     MoveCounts,
     count_moves,
 )
-from geo.naming import AreaMatcher, municipality_code
 from geo.store import Store
-from indicators.tables import CSV_SUFFIXES, read_table
+from geo.tabular import CSV_SUFFIXES, read_table
 
 PARQUET_SUFFIXES = {".parquet", ".geoparquet"}
 GPKG_SUFFIXES = {".gpkg"}
@@ -702,7 +702,7 @@ def write_moves(
     synthetic: bool,
 ) -> None:
     """Write raw moves, their counts and the join report in one store transaction."""
-    from geo.relocation import stored_threshold
+    from geo.relocation.analyses import stored_threshold
 
     movers = int(moves["weight"].sum()) if len(moves) else 0
     writer.write("moves", stored_frame(moves))
@@ -724,7 +724,7 @@ def write_counts(writer, counts: MoveCounts) -> None:
     The protection (for ``OMRAADEKORT_MIN_PUBLISHED_COUNT``, default 5) is computed here, once,
     so that the web service does not have to: it is the slow part for national data.
     """
-    from geo.relocation import protection_table, stored_threshold
+    from geo.relocation.analyses import protection_table, stored_threshold
 
     cells = counts.cells[MICROCELL_COLUMNS]
     writer.write("move_counts", cells)
@@ -768,7 +768,7 @@ def join_counts(
     import dask.dataframe as dd
     from distributed import Client
 
-    from geo.flows import count_moves_dask
+    from geo.relocation.join import count_moves_dask
 
     with Client(dask_scheduler) as client:
         nparts = max(1, -(-len(moves) // chunk_size))

@@ -3,7 +3,8 @@
 Every function here reads the *protected* flow cube (:func:`load_flows`): the counts of
 ``move_counts`` arranged as year × reason × origin × destination (with subtotals and totals on
 every axis, and the distance bands as a second split of the destination total), passed through
-:func:`geo.disclosure.protect`. A count is published only where the protection publishes it;
+:func:`geo.relocation.disclosure.protect`. A count is published only where the protection
+publishes it;
 figures derived from several cells (shares, class sums) are computed from published cells
 only, and what is not published is reported as hidden, never estimated. Raw moves are never
 read here.
@@ -32,7 +33,7 @@ from pyproj import Transformer
 
 from geo.areas import list_years, municipality_names
 from geo.cache import LRU
-from geo.disclosure import (
+from geo.relocation.disclosure import (
     DEFAULT_THRESHOLD,
     Cube,
     Dimension,
@@ -40,7 +41,7 @@ from geo.disclosure import (
     check_threshold,
     protect,
 )
-from geo.flows import ALL_BANDS, MICROCELL_COLUMNS, REASONS, layers_signature
+from geo.relocation.join import ALL_BANDS, MICROCELL_COLUMNS, REASONS, layers_signature
 from geo.store import Store
 from indicators.categories import LABELS_DA, SEVERITY
 
@@ -254,7 +255,7 @@ def protection_fingerprint(counts: pd.DataFrame, threshold: int) -> str:
 
 
 def protect_counts(counts: pd.DataFrame, threshold: int) -> Protection:
-    """Disclosure control of a ``move_counts`` table (see :mod:`geo.disclosure`)."""
+    """Disclosure control of a ``move_counts`` table (see :mod:`geo.relocation.disclosure`)."""
     cube = flow_cube(counts)
     return protect(cube, threshold, publishable_cells(cube.dims))
 

@@ -12,8 +12,8 @@ import shapely
 
 from geo import STORE_CRS
 from geo.areas import areas_for_year, get_area
+from geo.maps.simplify import to_web, zoom_to_fit
 from geo.store import Store
-from geo.web import to_web, zoom_to_fit
 
 # Denmark, Bornholm included, fits a ~700 px wide map at zoom 7.
 NATIONAL_ZOOM = 7
@@ -27,7 +27,7 @@ class MapData:
     zoom: int
 
 
-def _wgs84_bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
+def wgs84_bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
     minx, miny, maxx, maxy = frame.to_crs("EPSG:4326").total_bounds
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
@@ -38,7 +38,7 @@ def national_map_data(store: Store, year: int) -> MapData:
     located = areas[~areas.geometry.isna()]
     outline = store.read("outline")
     extent = outline if len(outline) else located
-    bounds = _wgs84_bounds(extent) if len(extent) else [[54.5, 8.0], [57.8, 15.2]]
+    bounds = wgs84_bounds(extent) if len(extent) else [[54.5, 8.0], [57.8, 15.2]]
     return MapData(
         layers={
             "outline": to_web(outline, zoom=NATIONAL_ZOOM, coverage=True),
@@ -96,7 +96,7 @@ def area_map_data(store: Store, area_id: str) -> MapData | None:
             "neighbours": to_web(neighbours, zoom=zoom),
             "area": to_web(frame[~frame.geometry.isna()], zoom=zoom + 2),
         },
-        bounds=_wgs84_bounds(gpd.GeoDataFrame(geometry=[shapely.box(*window)], crs=STORE_CRS)),
+        bounds=wgs84_bounds(gpd.GeoDataFrame(geometry=[shapely.box(*window)], crs=STORE_CRS)),
         zoom=zoom,
     )
 
@@ -140,6 +140,6 @@ def municipality_map_data(store: Store, code: str, year: int) -> MapData:
             "boundary": to_web(boundary, zoom=zoom),
             "areas": to_web(areas, zoom=zoom + 2),
         },
-        bounds=_wgs84_bounds(gpd.GeoDataFrame(geometry=[shapely.box(*window)], crs=STORE_CRS)),
+        bounds=wgs84_bounds(gpd.GeoDataFrame(geometry=[shapely.box(*window)], crs=STORE_CRS)),
         zoom=zoom,
     )

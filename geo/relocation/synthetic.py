@@ -36,8 +36,8 @@ import shapely
 from pyproj import Transformer
 
 from geo.areas import list_years
-from geo.flows import JoinLayers
-from geo.moves import ATTRIBUTES, ImportResult, join_counts, write_moves
+from geo.relocation.ingest import ATTRIBUTES, ImportResult, join_counts, write_moves
+from geo.relocation.join import JoinLayers
 from geo.store import Store
 
 SYNTHETIC_LABEL = "syntetiske eksempeldata"
@@ -113,7 +113,7 @@ def _candidates(store: Store, rng: np.random.Generator) -> pd.DataFrame:
 def generate_moves(
     store: Store, *, seed: int = DEFAULT_SEED, n: int = DEFAULT_MOVES
 ) -> pd.DataFrame:
-    """Synthetic moves in the normalised form of :func:`geo.moves.validate_moves`."""
+    """Synthetic moves in the normalised form of :func:`geo.relocation.ingest.validate_moves`."""
     if n < 0:
         raise ValueError(f"number of moves {n} is negative")
     rng = np.random.default_rng(seed)
@@ -207,7 +207,7 @@ def store_demo_moves(
             description=f"{SYNTHETIC_LABEL.capitalize()}: {len(moves)} flytninger fra "
             f"omdannelsesområderne, genereret med en tyngdemodel (seed {seed}); ingen rigtige "
             "personer eller flytninger",
-            source=f"geo/synthetic.py, omraadekort demo-moves --seed {seed} --n {n}",
+            source=f"geo/relocation/synthetic.py, omraadekort demo-moves --seed {seed} --n {n}",
             licence="made by Områdekort; free to use",
             synthetic=True,
         )

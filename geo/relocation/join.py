@@ -7,10 +7,11 @@ municipalities (EPSG:25832), measures the distance between them and counts the m
     year × reason × origin area × origin municipality × destination area × destination
     municipality × distance band
 
-— the *microcells* that every published figure is summed from (see :mod:`geo.disclosure` and
-:mod:`geo.relocation`). A point outside every area counts as "outside the almene areas" of its
-municipality; a point in no municipality (or with no municipal boundaries loaded and no code
-given) counts under an unknown municipality: nothing is guessed.
+— the *microcells* that every published figure is summed from (see
+:mod:`geo.relocation.disclosure` and :mod:`geo.relocation.analyses`). A point outside every
+area counts as "outside the almene areas" of its municipality; a point in no municipality (or
+with no municipal boundaries loaded and no code given) counts under an unknown municipality:
+nothing is guessed.
 
 Precedence, written down once:
 
@@ -66,7 +67,8 @@ MICROCELL_COLUMNS = [
     "movers",
 ]
 
-# Columns a normalised moves frame carries (geo.moves builds it; the bench generates it).
+# Columns a normalised moves frame carries (geo.relocation.ingest builds it; the bench
+# generates it).
 MOVE_COLUMNS = {
     "year": "int16",
     "weight": "int32",
