@@ -50,7 +50,18 @@ class InputRejected(Exception):
 
 
 class StoreError(Exception):
-    """The store is missing or not an Områdekort store."""
+    """The store is missing, unreadable, read-only or not an Områdekort store.
+
+    Commands exit with status 2 on it; the web service answers 503.
+    """
+
+
+class StoreBusy(StoreError):
+    """Another command held the store's writer lock longer than the caller would wait."""
+
+
+class StoreChanged(StoreError):
+    """Another writer changed the store after this command read it: nothing was written."""
 
 
 class NotFound(LookupError):

@@ -29,20 +29,25 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
+import re
+import secrets
 import shutil
-import tempfile
+import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
 from geo import STORE_CRS
-from geo.errors import StoreError
+from geo.errors import StoreBusy, StoreChanged, StoreError
 
 SPATIAL_LAYERS = ("areas", "municipalities", "regions", "parishes", "postal_districts", "outline")
 BASE_LAYERS = ("municipalities", "regions", "parishes", "postal_districts")
@@ -65,9 +70,44 @@ TABLES = (
 SCHEMA_VERSION = "1"
 
 
+# Layers and tables every usable store has (the default build writes all of them); a store
+# missing one is broken: commands exit 2, the service answers 503 and /healthz says which.
+REQUIRED_LAYERS = (
+    "areas",
+    "designations",
+    "list_counts",
+    "municipality_info",
+    "aliases",
+    "provenance",
+    "meta",
+)
+
+log = logging.getLogger("omraadekort.store")
+
+_TEMP_MARK = ".tmp-"
+# Temporary copies named by earlier versions (tempfile.mkstemp with the stem as prefix).
+_LEGACY_TEMP = r"\.[a-z0-9_]{8}\.tmp\.gpkg(?:-journal|-wal|-shm)?"
+
+
 def _signature(path: Path) -> tuple[int, int, int]:
     st = path.stat()
     return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _writable(path: Path) -> bool:
+    """True when ``path`` may be written: the permission bits allow it (also for root, who
+    ``os.access`` would always allow) and the process may."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return bool(mode & 0o222) and os.access(path, os.W_OK)
+
+
+def _holder_text() -> str:
+    command = " ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv[:2]))
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    return f"pid {os.getpid()}, {command or 'python'}, since {started}"
 
 
 class Store:
@@ -76,13 +116,44 @@ class Store:
     Reads are cached per file version: the cache is keyed on the file's inode, size and
     modification time, so a swap by any process (an import from the command line while the
     service runs) is picked up on the next read.
+
+    Writers take an exclusive lock (``<store>.lock``, :func:`fcntl.flock`) for the whole of
+    :meth:`writing`; readers never take it. A command that reads the store and then writes
+    must hold :meth:`writing` across both, or its write is refused with
+    :class:`~geo.errors.StoreChanged` when another writer got in between — a write is never
+    silently based on a version that is no longer the store.
+
+    Parameters
+    ----------
+    path
+        The GeoPackage file.
+    wait
+        Seconds a writer waits for another writer's lock before giving up with
+        :class:`~geo.errors.StoreBusy`; ``None`` waits as long as it takes.
+    on_wait
+        Called once with a one-line message when a writer has to wait (default: a log
+        warning).
     """
 
-    def __init__(self, path: str | os.PathLike[str]):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        wait: float | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ):
         self.path = Path(path)
+        self.wait = wait
+        self.on_wait = on_wait or log.warning
         self._cache: dict[str, pd.DataFrame] = {}
         self._cache_sig: tuple[int, int, int] | None = None
         self._lock = threading.Lock()
+        # writer state: the held lock file, nesting depth, and the file versions read since
+        # the last write of this object (to refuse writes based on a replaced version)
+        self._write_mutex = threading.RLock()
+        self._writer_file: IO[str] | None = None
+        self._writer_depth = 0
+        self._seen: set[tuple[int, int, int]] = set()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -91,18 +162,33 @@ class Store:
 
     def _check(self) -> tuple[int, int, int]:
         if not self.path.is_file():
+            if self.path.exists():
+                raise StoreError(f"store {self.path} is not a file")
             raise StoreError(
                 f"store {self.path} does not exist: build it with `omraadekort build-store`"
             )
-        sig = _signature(self.path)
+        try:
+            sig = _signature(self.path)
+        except OSError as exc:
+            raise StoreError(f"store {self.path} cannot be read: {exc.strerror}") from exc
         if sig != self._cache_sig:
             self._cache = {}
             self._cache_sig = sig
+        self._seen.add(sig)
         return sig
+
+    def _list_layers(self) -> list[str]:
+        try:
+            return [str(name) for name, _ in pyogrio.list_layers(self.path)]
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
+            raise StoreError(
+                f"store {self.path} cannot be read (not a GeoPackage, or damaged): "
+                + _first_line(exc)
+            ) from exc
 
     def layers(self) -> list[str]:
         self._check()
-        return [str(name) for name, _ in pyogrio.list_layers(self.path)]
+        return self._list_layers()
 
     def has(self, name: str) -> bool:
         return name in self.layers()
@@ -113,6 +199,11 @@ class Store:
         A spatial layer that was never loaded comes back empty with the right columns, so
         callers need not special-case an absent base layer. The frame is shared between
         callers: treat it as read-only (``.copy()`` before changing it).
+
+        Raises
+        ------
+        StoreError
+            The store is missing or cannot be read, or lacks a required table.
         """
         with self._lock:
             self._check()
@@ -121,20 +212,47 @@ class Store:
             return self._cache[name]
 
     def _read_uncached(self, name: str) -> pd.DataFrame:
-        present = {str(n) for n, _ in pyogrio.list_layers(self.path)}
+        present = set(self._list_layers())
         if name not in present:
-            if name in SPATIAL_LAYERS:
+            if name in SPATIAL_LAYERS and name not in REQUIRED_LAYERS:
                 return gpd.GeoDataFrame(
                     {"code": pd.Series([], dtype=str), "name": pd.Series([], dtype=str)},
                     geometry=gpd.GeoSeries([], crs=STORE_CRS),
                 )
             raise StoreError(f"store {self.path} has no table {name!r}")
-        frame = pyogrio.read_dataframe(self.path, layer=name)
+        try:
+            frame = pyogrio.read_dataframe(self.path, layer=name)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
+            raise StoreError(
+                f"store {self.path}: layer {name!r} cannot be read: {_first_line(exc)}"
+            ) from exc
         if name in SPATIAL_LAYERS and (frame.crs is None or frame.crs.to_epsg() != 25832):
             raise StoreError(
                 f"layer {name!r} in {self.path} is in {frame.crs}, expected {STORE_CRS}"
             )
         return frame
+
+    def check(self) -> list[str]:
+        """Read every required layer; return the problems found (empty for a usable store).
+
+        Used by ``/healthz`` and by commands before they write.
+        """
+        try:
+            present = set(self.layers())
+        except StoreError as exc:
+            return [str(exc)]
+        problems = [
+            f"store {self.path} has no {name!r} layer"
+            for name in REQUIRED_LAYERS
+            if name not in present
+        ]
+        for name in REQUIRED_LAYERS:
+            if name in present:
+                try:
+                    self.read(name)
+                except StoreError as exc:
+                    problems.append(str(exc))
+        return problems
 
     def meta(self) -> dict[str, str]:
         """Key/value metadata; cached with the layers, as it is read on every request."""
@@ -143,7 +261,9 @@ class Store:
             cached = self._cache.get("__meta__")
         if cached is None:
             table = self.read("meta")
-            cached = dict(zip(table["key"].tolist(), table["value"].tolist(), strict=True))
+            if not {"key", "value"} <= set(table.columns):
+                raise StoreError(f"store {self.path}: table 'meta' lacks key/value columns")
+            cached = dict(zip(table["key"].astype(str), table["value"].astype(str), strict=True))
             with self._lock:
                 self._cache["__meta__"] = cached
         return dict(cached)
@@ -153,38 +273,177 @@ class Store:
         """Changes with every successful write: use it in cache keys and ETags."""
         return self.meta().get("data_version", "0")
 
+    # -- the writer lock -------------------------------------------------------------------
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
+    def _refuse_read_only(self) -> None:
+        directory = self.path.parent
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the store's directory {directory}: {exc.strerror}"
+            ) from exc
+        if not _writable(directory):
+            raise StoreError(
+                f"store directory {directory} is read-only: nothing was written to {self.path}"
+            )
+        if self.path.exists() and not _writable(self.path):
+            raise StoreError(f"store {self.path} is read-only: nothing was written")
+
+    def _acquire(self) -> IO[str]:
+        self._refuse_read_only()
+        try:
+            handle = open(self.lock_path, "a+")  # noqa: SIM115 - held across the block
+        except OSError as exc:
+            raise StoreError(
+                f"cannot open the writer lock {self.lock_path}: {exc.strerror}"
+            ) from exc
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            limit = "" if self.wait is None else f" (at most {self.wait:g} s)"
+            self.on_wait(f"store {self.path} is being written by {holder}; waiting{limit} …")
+            deadline = None if self.wait is None else time.monotonic() + self.wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        handle.close()
+                        raise StoreBusy(
+                            f"store {self.path} is still being written by {holder} after "
+                            f"{self.wait:g} s; nothing was written (try again, or give a "
+                            "longer --wait)"
+                        ) from None
+                    time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(_holder_text() + "\n")
+        handle.flush()
+        return handle
+
+    def _remove_stale_temps(self) -> list[Path]:
+        """Remove temporary copies left by writers that were killed (we hold the lock, so no
+        live writer owns one)."""
+        pattern = re.compile(
+            re.escape(self.path.name + _TEMP_MARK)
+            + r"[A-Za-z0-9_]+\.gpkg(?:-journal|-wal|-shm)?"
+            + "|"
+            + re.escape(self.path.stem)
+            + _LEGACY_TEMP
+        )
+        removed = []
+        for candidate in self.path.parent.iterdir():
+            if pattern.fullmatch(candidate.name) and candidate.is_file():
+                with contextlib.suppress(FileNotFoundError):
+                    candidate.unlink()
+                    removed.append(candidate)
+        if removed:
+            log.warning(
+                "removed %d temporary file(s) left by an interrupted write: %s",
+                len(removed),
+                ", ".join(p.name for p in removed),
+            )
+        return removed
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Store]:
+        """Hold the store's exclusive writer lock for the block (re-entrant).
+
+        Take it before reading what a write will be based on. Readers are never blocked.
+
+        Raises
+        ------
+        StoreBusy
+            Another writer held the lock for longer than :attr:`wait` seconds.
+        StoreChanged
+            This object read a version of the store that another writer has since replaced.
+        StoreError
+            The store or its directory is read-only.
+        """
+        with self._write_mutex:
+            if self._writer_depth:
+                self._writer_depth += 1
+                try:
+                    yield self
+                finally:
+                    self._writer_depth -= 1
+                return
+            handle = self._acquire()
+            try:
+                current = _signature(self.path) if self.path.is_file() else None
+                stale = {s for s in self._seen if s != current}
+                if stale:
+                    raise StoreChanged(
+                        f"store {self.path} was changed by another command while this one was "
+                        "reading it; nothing was written (run the command again)"
+                    )
+                self._remove_stale_temps()
+                self._writer_file = handle
+                self._writer_depth = 1
+                try:
+                    yield self
+                finally:
+                    self._writer_depth = 0
+                    self._writer_file = None
+            finally:
+                with contextlib.suppress(OSError):
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
+
     # -- writing ---------------------------------------------------------------------------
 
     @contextlib.contextmanager
     def transaction(self, *, create: bool = False) -> Iterator[StoreWriter]:
         """Write a new version of the store and swap it in when the block succeeds.
 
+        Holds the writer lock (:meth:`writing`) for the block.
+
         Parameters
         ----------
         create
             Start from an empty file instead of a copy of the current store.
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        with open(lock_path, "w") as lock_file:
-            fcntl.flock(lock_file, fcntl.LOCK_EX)
-            fd, tmp_name = tempfile.mkstemp(
-                prefix=self.path.stem + ".", suffix=".tmp.gpkg", dir=self.path.parent
+        with self.writing():
+            if not create and self.path.exists():
+                self.layers()  # a damaged store is refused before anything is copied
+            tmp = self.path.with_name(
+                f"{self.path.name}{_TEMP_MARK}{os.getpid()}_{secrets.token_hex(4)}.gpkg"
             )
-            os.close(fd)
-            tmp = Path(tmp_name)
             try:
-                if create or not self.path.exists():
-                    tmp.unlink()
-                else:
-                    shutil.copy2(self.path, tmp)
+                try:
+                    if not create and self.path.exists():
+                        shutil.copy2(self.path, tmp)
+                except OSError as exc:
+                    raise StoreError(
+                        f"cannot copy the store {self.path} to write it: {exc.strerror}"
+                    ) from exc
                 writer = StoreWriter(tmp, previous=None if create else self)
                 yield writer
                 writer._finish()
-                os.replace(tmp, self.path)
+                try:
+                    os.replace(tmp, self.path)
+                except OSError as exc:
+                    raise StoreError(
+                        f"cannot replace the store {self.path}: {exc.strerror}"
+                    ) from exc
+                self._seen = {_signature(self.path)}
             finally:
-                if tmp.exists():
-                    tmp.unlink()
+                for leftover in (tmp, *(Path(f"{tmp}{x}") for x in ("-journal", "-wal", "-shm"))):
+                    with contextlib.suppress(FileNotFoundError):
+                        leftover.unlink()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]
 
 
 class StoreWriter:
