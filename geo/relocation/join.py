@@ -15,8 +15,16 @@ nothing is guessed.
 
 Precedence, written down once:
 
-- destination area: the area id given in the data; else the area containing the point. Where
-  areas overlap, the smallest area wins (the most specific estate).
+- destination area: the area id given in the data; else the area whose *boundary* contains
+  the point — an official boundary or one a user imported (``boundary_source`` in
+  :data:`RECEIVING_SOURCES`). Where such areas overlap, the smallest wins (the most specific
+  estate). An approximate location (a disc around a best-known point, up to 3 km, several
+  of them identical or overlapping) is not a boundary: a point that falls only inside one
+  counts towards its municipality like any point outside the areas ("områdets afgrænsning
+  er ikke kendt"), so areas sharing an approximate location never receive each other's
+  moves, and a move to a town centre is never counted as a move into an estate. Such
+  points are counted in the report (``dest_in_approximate_only``), and identical or
+  overlapping approximate locations are listed in the notes at every join.
 - destination municipality: the municipality of the destination area (an area belongs to one
   municipality; a code in the data that disagrees is counted in the report); else the code in
   the data (register data know the municipality of residence); else the municipality polygon
@@ -82,6 +90,10 @@ MOVE_COLUMNS = {
     "dest_x": "float64",
     "dest_y": "float64",
 }
+
+# Boundary kinds that may receive a point: an official boundary (the cadastral parcels of the
+# order) or one imported by the user. "approximate" (a disc) and "none" never do.
+RECEIVING_SOURCES = frozenset({"official", "imported"})
 
 DEFAULT_CHUNK = 1_000_000
 _YEAR_BASE = 1900
@@ -213,11 +225,12 @@ class JoinLayers:
     area_municipality: np.ndarray  # municipality code per area ('' unknown)
     area_x: np.ndarray  # representative point per area (NaN when unlocated)
     area_y: np.ndarray
-    areas: PolygonIndex
+    areas: PolygonIndex  # boundaries only (RECEIVING_SOURCES); other areas are None in it
     municipality_codes: np.ndarray  # of the municipality polygons, if loaded
     municipalities: PolygonIndex | None
     signature: str = ""
     notes: list[str] = field(default_factory=list)
+    approximate: PolygonIndex | None = None  # approximate locations, for the report only
 
     @property
     def has_municipality_boundaries(self) -> bool:
@@ -227,7 +240,11 @@ class JoinLayers:
     def from_frames(
         cls, areas: gpd.GeoDataFrame, municipalities: gpd.GeoDataFrame | None = None
     ) -> JoinLayers:
-        """Build the layers from an areas frame and (optionally) municipality polygons."""
+        """Build the layers from an areas frame and (optionally) municipality polygons.
+
+        Only areas whose ``boundary_source`` is in :data:`RECEIVING_SOURCES` receive points;
+        an areas frame without that column has no boundaries (nothing is assumed).
+        """
         _require_metric(areas, "areas")
         geoms = areas.geometry.values
         located = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
@@ -240,7 +257,8 @@ class JoinLayers:
         if located.any():
             points[located] = shapely.get_coordinates(shapely.point_on_surface(geoms[located]))
         codes = areas["municipality_code"].fillna("").astype(str).to_numpy(dtype=object)
-        notes = []
+        bounded = _has_boundary(areas) & located
+        notes: list[str] = []
         muni_codes = np.empty(0, dtype=object)
         muni_index = None
         if municipalities is not None and len(municipalities):
@@ -258,22 +276,65 @@ class JoinLayers:
                 "gets its municipality only from a code in the data, otherwise it is counted "
                 "under an unknown municipality"
             )
+        notes += approximate_overlaps(areas)
+        geom_objects = np.asarray(geoms, dtype=object)
         return cls(
             area_ids=areas["area_id"].astype(str).to_numpy(dtype=object),
             area_municipality=codes,
             area_x=points[:, 0],
             area_y=points[:, 1],
-            areas=PolygonIndex(geoms),
+            areas=PolygonIndex(np.where(bounded, geom_objects, None)),
             municipality_codes=muni_codes,
             municipalities=muni_index,
             signature=layers_signature(areas, municipalities),
             notes=notes,
+            approximate=PolygonIndex(np.where(located & ~bounded, geom_objects, None))
+            if (located & ~bounded).any()
+            else None,
         )
 
     @classmethod
     def from_store(cls, store: Store) -> JoinLayers:
         municipalities = store.read("municipalities")
         return cls.from_frames(store.read("areas"), municipalities if len(municipalities) else None)
+
+
+def _has_boundary(areas: pd.DataFrame) -> np.ndarray:
+    """True for areas with an official or imported boundary (not an approximate location)."""
+    if "boundary_source" not in areas.columns:
+        return np.zeros(len(areas), dtype=bool)
+    return areas["boundary_source"].isin(RECEIVING_SOURCES).to_numpy(dtype=bool)
+
+
+def approximate_overlaps(areas: gpd.GeoDataFrame) -> list[str]:
+    """Notes naming every pair of areas whose approximate locations are identical or overlap.
+
+    Neither of such a pair receives the other's moves (nor any move by its location): the
+    join places points only in boundaries. The notes are printed at every import and join.
+    """
+    geoms = areas.geometry.values
+    located = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    approx = located & ~_has_boundary(areas)
+    frame = areas[approx].sort_values("area_id").reset_index(drop=True)
+    if len(frame) < 2:
+        return []
+    tree = shapely.STRtree(frame.geometry.values)
+    left, right = tree.query(frame.geometry.values, predicate="intersects")
+    names = frame["name"].astype(str).to_numpy() if "name" in frame else frame["area_id"]
+    notes = []
+    for i, j in zip(left, right, strict=True):
+        if i >= j:
+            continue
+        a, b = frame.geometry.values[i], frame.geometry.values[j]
+        if shapely.touches(a, b):
+            continue
+        kind = "are identical" if shapely.equals(a, b) else "overlap"
+        notes.append(
+            f"approximate locations of {names[i]} ({frame['area_id'][i]}) and {names[j]} "
+            f"({frame['area_id'][j]}) {kind}: neither receives moves by location, only "
+            "moves that name it by code"
+        )
+    return notes
 
 
 def _require_metric(frame: gpd.GeoDataFrame, name: str) -> None:
@@ -284,17 +345,18 @@ def _require_metric(frame: gpd.GeoDataFrame, name: str) -> None:
 def layers_signature(areas: gpd.GeoDataFrame, municipalities: gpd.GeoDataFrame | None) -> str:
     """A digest of the polygons and ids the join used, to tell when counts are stale."""
     digest = hashlib.sha256()
-    for frame, key, extra in (
-        (areas, "area_id", "municipality_code"),
-        (municipalities, "code", None),
+    for frame, key, extras in (
+        (areas, "area_id", ("municipality_code", "boundary_source")),
+        (municipalities, "code", ()),
     ):
         if frame is None or not len(frame):
             digest.update(b"-")
             continue
         ordered = frame.sort_values(key)
         digest.update("|".join(ordered[key].astype(str)).encode())
-        if extra:
-            digest.update("|".join(ordered[extra].fillna("").astype(str)).encode())
+        for extra in extras:
+            if extra in ordered.columns:
+                digest.update("|".join(ordered[extra].fillna("").astype(str)).encode())
         wkb = shapely.to_wkb(ordered.geometry.values, output_dimension=2)
         for item in wkb:
             digest.update(item if item is not None else b"\x00")
@@ -387,10 +449,15 @@ def count_chunk(chunk: pd.DataFrame, layers: JoinLayers) -> ChunkCounts:
         use_area = ~has_point & in_area
         x[use_area] = layers.area_x[area[use_area]]
         y[use_area] = layers.area_y[area[use_area]]
-        return area, muni, x, y, mismatch, located_muni, int(in_area.sum())
+        approx_only = 0
+        if layers.approximate is not None:
+            outside = (area < 0) & has_point
+            if outside.any():
+                approx_only = int((layers.approximate.locate(px[outside], py[outside]) >= 0).sum())
+        return area, muni, x, y, mismatch, located_muni, int(in_area.sum()), approx_only
 
-    o_area, o_muni, ox, oy, o_mis, o_loc, o_in = place("origin")
-    d_area, d_muni, dx, dy, d_mis, d_loc, d_in = place("dest")
+    o_area, o_muni, ox, oy, o_mis, o_loc, o_in, o_apx = place("origin")
+    d_area, d_muni, dx, dy, d_mis, d_loc, d_in, d_apx = place("dest")
     distance = np.hypot(dx - ox, dy - oy)
     band = np.searchsorted(np.asarray(BAND_EDGES_M), distance, side="right") - 1
     band = np.where(np.isnan(distance), len(BANDS), band)
@@ -412,10 +479,12 @@ def count_chunk(chunk: pd.DataFrame, layers: JoinLayers) -> ChunkCounts:
         "moves": n,
         "movers": int(weight.sum()),
         "dest_in_area": d_in,
+        "dest_in_approximate_only": d_apx,
         "dest_municipality_unknown": int((d_muni == 0).sum()),
         "dest_municipality_from_boundaries": d_loc,
         "dest_code_disagrees_with_area": d_mis,
         "origin_in_area": o_in,
+        "origin_in_approximate_only": o_apx,
         "origin_municipality_unknown": int((o_muni == 0).sum()),
         "origin_municipality_from_boundaries": o_loc,
         "origin_code_disagrees_with_area": o_mis,

@@ -19,8 +19,11 @@ The model (seeded, so the same seed gives the same moves):
   A candidate's weight is ``mass × exp(-distance / λ)``: mass 2 for the mover's own area,
   1 for any other area, 6 for a town; ``λ`` is 3 km for planned rehousing (mostly nearby,
   often within the area or the next estate) and 25 km for other moves.
-- **Destination municipality**: recorded as register data would have it: the area's
-  municipality, or the town's.
+- **Destination area and municipality**: recorded as register data linked to the areas'
+  address lists would have them: a move into an area names the area by its code (the join
+  places points only in official or imported boundaries, never in an approximate location,
+  so without the code no demo move could reach an area of the default store), and every
+  move names its municipality (the area's or the town's).
 - **Attributes**: age band, labour-market status and household type drawn independently from
   fixed, plausible-looking shares — not calibrated to any statistic.
 
@@ -159,6 +162,7 @@ def generate_moves(
                     "year": year,
                     "reason": np.where(planned, "planned", "other"),
                     "origin_area_id": area_id,
+                    "dest_area_id": dest["area_id"].to_numpy(dtype=object),
                     "dest_municipality_code": dest["municipality_code"].to_numpy(dtype=object),
                     "dest_x": dest["x"].to_numpy() + r * np.cos(angle),
                     "dest_y": dest["y"].to_numpy() + r * np.sin(angle),
@@ -178,7 +182,7 @@ def generate_moves(
             "origin_municipality_code": "",
             "origin_x": np.nan,
             "origin_y": np.nan,
-            "dest_area_id": "",
+            "dest_area_id": moves["dest_area_id"],
             "dest_municipality_code": moves["dest_municipality_code"],
             "dest_x": moves["dest_x"],
             "dest_y": moves["dest_y"],

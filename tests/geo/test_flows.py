@@ -25,6 +25,7 @@ def _areas() -> gpd.GeoDataFrame:
             "area_id": ["alfa", "beta", "gamma", "nowhere"],
             "name": ["Alfa", "Beta", "Gamma", "Nowhere"],
             "municipality_code": ["0101", "0751", "0101", "0751"],
+            "boundary_source": ["imported", "official", "imported", "none"],
         },
         geometry=[
             shapely.box(X0 + 1000, Y0 + 1000, X0 + 2000, Y0 + 2000),
@@ -125,6 +126,104 @@ def test_without_municipal_boundaries_only_codes_in_the_data_give_a_municipality
     pd.testing.assert_frame_equal(result.cells, _expected(expected))
     assert result.report["dest_municipality_unknown"] == 2 + 1  # 3 rows, 5 movers
     assert "no municipal boundaries are loaded" in result.notes[0]
+
+
+def _shared_disc_areas() -> gpd.GeoDataFrame:
+    """Two areas whose approximate locations are one and the same disc (as Stengårdsvej and
+    Præstebakken/Syrenparken in Esbjerg), a third whose disc overlaps it, one boundary."""
+    disc = shapely.Point(X0 + 5000, Y0 + 5000).buffer(3000)
+    return gpd.GeoDataFrame(
+        {
+            "area_id": ["stengaardsvej", "praestebakken", "naboen", "alfa"],
+            "name": ["Stengårdsvej", "Præstebakken", "Naboen", "Alfa"],
+            "municipality_code": ["0561", "0561", "0561", "0101"],
+            "boundary_source": ["approximate", "approximate", "approximate", "imported"],
+        },
+        geometry=[
+            disc,
+            shapely.Point(X0 + 5000, Y0 + 5000).buffer(3000),
+            shapely.Point(X0 + 9000, Y0 + 5000).buffer(2000),
+            shapely.box(X0 + 1000, Y0 + 1000, X0 + 2000, Y0 + 2000),
+        ],
+        crs=25832,
+    )
+
+
+def _moves_into_shared_disc() -> pd.DataFrame:
+    nan = np.nan
+    rows = [
+        # dest point inside both discs,   dest area,        dest code, weight
+        ((X0 + 5000, Y0 + 5100), "", "0561", 7),  # by location only: the municipality
+        ((X0 + 8000, Y0 + 5000), "", "", 2),  # in two discs, no code: unknown
+        ((nan, nan), "stengaardsvej", "", 3),  # named by code: that area only
+        ((X0 + 4000, Y0 + 5000), "praestebakken", "", 4),  # named by code (point in both)
+        ((X0 + 1500, Y0 + 1500), "", "", 5),  # in Alfa's imported boundary
+    ]
+    return pd.DataFrame(
+        {
+            "year": 2021,
+            "weight": [r[3] for r in rows],
+            "reason": "other",
+            "origin_area_id": "alfa",
+            "origin_municipality_code": "",
+            "origin_x": nan,
+            "origin_y": nan,
+            "dest_area_id": [r[1] for r in rows],
+            "dest_municipality_code": [r[2] for r in rows],
+            "dest_x": [r[0][0] for r in rows],
+            "dest_y": [r[0][1] for r in rows],
+        }
+    )
+
+
+def _movers_by_destination(cells: pd.DataFrame) -> dict:
+    grouped = cells.groupby(["dest_area_id", "dest_municipality_code"])["movers"].sum()
+    return {k: int(v) for k, v in grouped.items()}
+
+
+def test_areas_sharing_an_approximate_location_never_receive_each_others_moves():
+    layers = JoinLayers.from_frames(_shared_disc_areas(), None)
+    result = count_moves(_moves_into_shared_disc(), layers)
+    assert _movers_by_destination(result.cells) == {
+        ("", "0561"): 7,  # the point in the shared disc counts towards its municipality
+        ("", ""): 2,  # no code, no municipal boundaries: unknown, nothing guessed
+        ("stengaardsvej", "0561"): 3,
+        ("praestebakken", "0561"): 4,
+        ("alfa", "0101"): 5,
+    }
+    assert result.report["dest_in_approximate_only"] == 2  # rows, not movers
+    assert result.report["dest_in_area"] == 3
+    identical = [n for n in result.notes if "are identical" in n]
+    assert len(identical) == 1
+    assert "praestebakken" in identical[0] and "stengaardsvej" in identical[0]
+    overlapping = [n for n in result.notes if n.endswith("by code") and " overlap:" in n]
+    assert {("naboen" in n) for n in overlapping} == {True} and len(overlapping) == 2
+
+
+def test_a_point_in_an_approximate_location_takes_its_municipality_from_the_boundaries():
+    municipalities = gpd.GeoDataFrame(
+        {"code": ["0561", "0101"]},
+        geometry=[
+            shapely.box(X0 + 2500, Y0, X0 + 20000, Y0 + 20000),
+            shapely.box(X0, Y0, X0 + 2500, Y0 + 20000),
+        ],
+        crs=25832,
+    )
+    layers = JoinLayers.from_frames(_shared_disc_areas(), municipalities)
+    result = count_moves(_moves_into_shared_disc(), layers)
+    assert _movers_by_destination(result.cells)[("", "0561")] == 7 + 2
+    assert ("stengaardsvej", "") not in _movers_by_destination(result.cells)
+
+
+def test_an_imported_boundary_receives_points_and_an_approximate_one_stops_doing_so():
+    areas = _shared_disc_areas()
+    areas.loc[areas["area_id"] == "naboen", "boundary_source"] = "official"
+    result = count_moves(_moves_into_shared_disc(), JoinLayers.from_frames(areas, None))
+    # The point at (8000, 5000) lies in Naboen's disc, now an official boundary.
+    assert _movers_by_destination(result.cells)[("naboen", "0561")] == 2
+    without = areas.drop(columns="boundary_source")
+    result = count_moves(_moves_into_shared_disc(), JoinLayers.from_frames(without, None))
+    assert ("alfa", "0101") not in _movers_by_destination(result.cells)  # nothing assumed
 
 
 def test_origin_as_a_point_is_placed_in_its_area():
