@@ -17,6 +17,8 @@ municipality_info   code, name, town, town_lat, town_lon, town_source
 aliases             alias, area_id (other spellings of area names)
 indicators          area_id, year, code, value, dataset, source, note, synthetic
 earlier_lists       old ghetto lists 2015–2017 (year, area_id, listed, basis, source)
+plan_facts          development-plan facts with sources and quotes (indicators.plans)
+reports             reports of the evaluation and the programme evaluations (indicators.reports)
 moves               raw relocation data (geo.relocation.ingest); never served
 move_counts         movers per year, reason, origin, destination, distance band
                     (geo.relocation.join)
@@ -58,6 +60,9 @@ TABLES = (
     "aliases",
     "indicators",
     "earlier_lists",
+    # Development plans and reports (indicators.plans, indicators.reports).
+    "plan_facts",
+    "reports",
     # Relocation data (geo.relocation.ingest): raw moves are never served; the service reads
     # move_counts.
     "moves",

@@ -18,6 +18,8 @@ from boundaries.outline import load_outline
 from geo.naming import area_slug, municipality_code
 from geo.store import Store
 from indicators.lists import add_implied, check_against_counts, parse_list_rows
+from indicators.plans import write_default_plans
+from indicators.reports import write_default_reports
 from indicators.rules.history import write_earlier_lists
 from indicators.values import write_default_indicators
 
@@ -104,6 +106,8 @@ def build_default_store(
         w.write("aliases", aliases)
         indicator_count = write_default_indicators(w, set(areas["area_id"]))
         write_earlier_lists(w)
+        plan_count = write_default_plans(w, areas, aliases)
+        report_count = write_default_reports(w, areas, aliases)
         w.record_provenance(
             "designations",
             description="Official designation lists 1 Dec 2018–2024 (complete for "
@@ -150,5 +154,7 @@ def build_default_store(
         "designations": len(designations),
         "list_counts": len(counts),
         "indicators": indicator_count,
+        "plan_facts": plan_count,
+        "reports": report_count,
         "outline": 0 if outline is None else len(outline),
     }

@@ -1,0 +1,221 @@
+"""The evaluation of the omdannelsesområder: its four levels, two tracks, VIVE's questions and
+its timeline 2018–2030.
+
+The texts come from the seed documents (udsatteområder.dk's front page and results page,
+``data/default/evaluation_questions.csv`` and ``evaluation_timeline.csv``); the timeline is
+extended by what the store knows: every list year (1 December, with the official counts) and
+every dated approval, adoption and dispensation of a development plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.categories import PLURAL_DA
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "default"
+SEED_001 = "udsatteområder.dk, 'Resultater' (seed 001_2991c1f8e87cc683.txt)"
+START_YEAR, END_YEAR = 2018, 2030
+
+
+@dataclass(frozen=True)
+class Level:
+    """One of the four levels the evaluation follows, and where the product answers it.
+
+    ``answers`` are keys the service turns into links: ``areas``, ``compare``, ``plans``,
+    ``flows``, ``receiving``; ``awaiting`` says what is missing until data are imported.
+    """
+
+    code: str
+    title_da: str
+    scale_da: str
+    text_da: str
+    answers: tuple[str, ...]
+    awaiting: str = ""
+
+
+LEVELS: tuple[Level, ...] = (
+    Level(
+        "omraader",
+        "De 15 omdannelsesområder",
+        "områdeniveau",
+        "Det overordnede mål er, at de hårde ghettoområder udvikler sig til velfungerende og "
+        "blandede boligområder – både i beboere og boligtyper. De fysiske, sociale og "
+        "udlejningsmæssige redskaber skal skabe forandringen; hvert område sammensætter selv "
+        "redskaberne.",
+        ("areas", "compare", "plans"),
+    ),
+    Level(
+        "beboere",
+        "Beboerne i områderne",
+        "individniveau",
+        "Hvordan udvikler beboernes socioøkonomiske status, trivsel og livschancer sig, og "
+        "hvordan bidrager den boligsociale indsats? En antagelse er, at tilflyttere har en "
+        "bedre socioøkonomisk status, som kan smitte af på de eksisterende beboere.",
+        (),
+        "Afventer data: oplysninger om beboerne (trivsel, motivation, livsmestring, arbejde, "
+        "uddannelse) er ikke indlæst.",
+    ),
+    Level(
+        "fraflyttere",
+        "Beboerne, der flytter ud",
+        "individniveau",
+        "Hvis fraflytningerne skaber nye udsatte områder andre steder, er man samfundsmæssigt "
+        "lige vidt; og det er uhensigtsmæssigt, hvis fraflytningen forringer de fraflyttedes "
+        "livschancer. Derfor følges, hvor de flytter hen, og hvordan det går dem.",
+        ("flows",),
+    ),
+    Level(
+        "almen_sektor",
+        "Den øvrige almene sektor",
+        "områdeniveau",
+        "Den såkaldte vandsengseffekt: hvor flytter beboerne fra de berørte boligområder hen, og "
+        "hvilke følger har det for resten af den almene sektor? Opstår der nye udsatte områder, "
+        "når der ikke længere er hårde ghettoområder?",
+        ("receiving",),
+    ),
+)
+
+TRACKS_TEXT: tuple[tuple[str, str, str], ...] = (
+    (
+        "fysisk",
+        "Det fysiske spor (BUILD/AAU, fra 2018)",
+        "Følger udviklingen i de fysiske tiltag tæt med delrapporter for hvert boligområde – "
+        "fire pr. område frem til 2029 – tværgående rapporter undervejs og en afsluttende "
+        "rapport.",
+    ),
+    (
+        "socialt",
+        "Det sociale spor (VIVE, fra 2020)",
+        "Tre afrapporteringer på tværs af områderne om fremdriften mod målene i 2030: en "
+        "baselinerapport, en midtvejsrapport og en afsluttende rapport.",
+    ),
+)
+
+
+@lru_cache(maxsize=1)
+def questions() -> dict[str, list[str]]:
+    """VIVE's questions per level code (seed 001)."""
+    table = pd.read_csv(DATA_DIR / "evaluation_questions.csv", dtype=str, keep_default_na=False)
+    out: dict[str, list[str]] = {lv.code: [] for lv in LEVELS}
+    for level, question in zip(table["level"], table["question"], strict=True):
+        if level not in out:
+            raise ValueError(f"evaluation_questions.csv: unknown level {level!r}")
+        out[level].append(question)
+    return out
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of the timeline."""
+
+    date: str  # YYYY, YYYY-MM or YYYY-MM-DD
+    kind: str  # evaluering | lov | liste | plan | frist
+    title: str
+    text: str
+    source: str
+    source_url: str
+
+    @property
+    def year(self) -> int:
+        return int(self.date[:4])
+
+    @property
+    def position(self) -> float:
+        """The date as a fractional year (middle of the year or month when not precise)."""
+        parts = [int(p) for p in self.date.split("-")]
+        if len(parts) == 1:
+            return parts[0] + 0.5
+        day = parts[2] if len(parts) == 3 else 15
+        return parts[0] + (parts[1] - 1 + (day - 1) / 31) / 12
+
+
+KINDS_DA = {
+    "evaluering": "Evalueringen",
+    "lov": "Lov",
+    "liste": "Liste 1. december",
+    "plan": "Udviklingsplan",
+    "frist": "Frist",
+}
+
+
+@lru_cache(maxsize=1)
+def _seed_events() -> tuple[Event, ...]:
+    table = pd.read_csv(DATA_DIR / "evaluation_timeline.csv", dtype=str, keep_default_na=False)
+    return tuple(
+        Event(r["date"], r["kind"], r["title"], r["text"], r["source"], r["source_url"])
+        for r in table.to_dict("records")
+    )
+
+
+def _list_events(store) -> list[Event]:
+    counts = store.read("list_counts")
+    out = []
+    for year in sorted({int(y) for y in counts["year"]}):
+        if not START_YEAR <= year <= END_YEAR:
+            continue
+        rows = counts[counts["year"] == year]
+        parts = [
+            f"{int(c)} {PLURAL_DA.get(cat, cat)}"
+            for cat, c in zip(rows["category"], rows["count"], strict=True)
+        ]
+        sources = sorted({str(s) for s in rows["source"] if str(s)})
+        out.append(
+            Event(
+                f"{year}-12-01",
+                "liste",
+                f"Listerne pr. 1. december {year}",
+                "Officielle antal: " + ", ".join(parts) + ".",
+                "; ".join(sources),
+                sources[0] if sources and sources[0].startswith("http") else "",
+            )
+        )
+    return out
+
+
+def _plan_events(store) -> list[Event]:
+    from indicators.plans import all_plans
+
+    wanted = {
+        "plan_adopted_municipality": "plan vedtaget",
+        "plan_approved_ministry": "udviklingsplan godkendt af ministeriet",
+        "dispensation": "dispensation til en højere andel almene familieboliger",
+    }
+    out = []
+    seen: set[str] = set()
+    for plan in all_plans(store):
+        for row in plan.rows:
+            for f in row.facts:
+                if f.fact_type not in wanted or not f.date or f.fact_id in seen:
+                    continue
+                seen.add(f.fact_id)
+                names = " og ".join([plan.name, *f.shared_with])
+                who = f" ({f.decided_by})" if f.decided_by else ""
+                text = f.figure_da if f.fact_type == "dispensation" else (f.text or "")
+                out.append(
+                    Event(
+                        f.date,
+                        "plan",
+                        f"{names}: {wanted[f.fact_type]}{who}",
+                        text if text != "ikke oplyst" else "",
+                        f.source_url,
+                        f.source_url if f.source_url.startswith("http") else "",
+                    )
+                )
+    return out
+
+
+def timeline(store) -> list[Event]:
+    """The timeline 2018–2030: the evaluation's milestones (seed 000 and 001), the law, every
+    list year the store knows and every dated plan decision, in date order."""
+    events = [
+        *_seed_events(),
+        *_list_events(store),
+        *_plan_events(store),
+    ]
+    events = [e for e in events if START_YEAR <= e.year <= END_YEAR]
+    return sorted(events, key=lambda e: (e.position, e.kind, e.title))
