@@ -18,7 +18,7 @@ import json
 import re
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,11 +165,24 @@ def _json_target(path: Path, suffix: str) -> tuple[str | bytes, str, list[str], 
     return str(path), "TopoJSON", notes, hint
 
 
-def _pick_layer(path: Path, target: str | bytes) -> str:
+def _pick_layer(path: Path, target: str | bytes, wanted: str | None = None) -> str:
     layers = pyogrio.list_layers(target)
     spatial = [str(name) for name, geometry_type in layers if geometry_type is not None]
     if not spatial:
         raise _refuse(path, "the file has no layer with geometries")
+    if wanted is not None:
+        # exact, else the one case-insensitive match (shapefile layers are named after the
+        # file: JORDSTYKKE.shp holds the layer 'JORDSTYKKE')
+        if wanted in spatial:
+            return wanted
+        folded = [name for name in spatial if name.casefold() == wanted.casefold()]
+        if len(folded) == 1:
+            return folded[0]
+        raise _refuse(
+            path,
+            f"the file has no layer {wanted!r}",
+            expected="one of its layers: " + ", ".join(spatial),
+        )
     if len(spatial) > 1:
         raise _refuse(
             path,
@@ -205,7 +218,13 @@ def _denmark_box() -> shapely.Geometry:
     return box.to_crs(STORE_CRS).iloc[0]
 
 
-def read_boundaries(path: str | Path, *, crs: str | None = None) -> BoundaryFile:
+def read_boundaries(
+    path: str | Path,
+    *,
+    crs: str | None = None,
+    layer: str | None = None,
+    where: str | Callable[[dict[str, str]], str | None] | None = None,
+) -> BoundaryFile:
     """Read a boundary file into EPSG:25832 with two-dimensional geometries.
 
     Parameters
@@ -216,6 +235,15 @@ def read_boundaries(path: str | Path, *, crs: str | None = None) -> BoundaryFile
     crs
         The CRS of the coordinates (anything pyproj accepts, e.g. ``"EPSG:4326"``). Required
         when the file declares none; when given it overrides what the file declares.
+    layer
+        The layer to read from a file with several (e.g. ``jordstykke`` of a Matriklen
+        GeoPackage); matched exactly, else case-insensitively. Without it, a file with
+        several layers is refused.
+    where
+        An OGR SQL attribute filter applied while reading (only the matching features are
+        loaded: a national cadastre is read for the few ejerlav an import needs), or a
+        function that builds it from the chosen layer's fields (name → numpy dtype name), which may
+        raise :class:`InputRejected` when a field it needs is absent.
 
     Returns
     -------
@@ -250,15 +278,17 @@ def read_boundaries(path: str | Path, *, crs: str | None = None) -> BoundaryFile
 
     try:
         with _gdal_warnings(notes):
-            layer = _pick_layer(path, target)
-            info = pyogrio.read_info(target, layer=layer)
+            layer_name = _pick_layer(path, target, layer)
+            info = pyogrio.read_info(target, layer=layer_name)
             if info["driver"] != expected:
                 raise _refuse(
                     path,
                     f"GDAL reads this file as {info['driver']}, but a {suffix} file must be "
                     f"{expected}",
                 )
-            frame = gpd.read_file(target, layer=layer, engine="pyogrio")
+            if callable(where):
+                where = where(dict(zip(info["fields"], info["dtypes"], strict=True)))
+            frame = gpd.read_file(target, layer=layer_name, engine="pyogrio", where=where)
     except _GDAL_ERRORS as exc:
         # GDAL's hint about '<DRIVER>:' path prefixes means nothing to a user of the CLI.
         message = str(exc).split("; It might help to specify the correct driver")[0]
@@ -306,5 +336,5 @@ def read_boundaries(path: str | Path, *, crs: str | None = None) -> BoundaryFile
             more = f" and {len(numbers) - 20} more" if len(numbers) > 20 else ""
             notes.append(f"features lying outside Denmark (check them): {shown}{more}")
     return BoundaryFile(
-        path=path, frame=frame, driver=expected, layer=layer, crs_in=crs_in, notes=notes
+        path=path, frame=frame, driver=expected, layer=layer_name, crs_in=crs_in, notes=notes
     )

@@ -7,6 +7,7 @@ HTTP. Frames keep the store CRS; :mod:`geo.maps.simplify` prepares them for a br
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.errors import NotFound
@@ -51,6 +52,54 @@ def _with_municipality(frame: pd.DataFrame, store: Store) -> pd.DataFrame:
     return frame
 
 
+def list_date(year: int) -> str:
+    """The date a list year's boundaries are taken at: 1 December of that year (ISO)."""
+    return f"{int(year):04d}-12-01"
+
+
+def with_boundaries_in_force(store: Store, areas: gpd.GeoDataFrame, on: str) -> gpd.GeoDataFrame:
+    """``areas`` with each area's boundary as it was in force on the date ``on``.
+
+    An area with a boundary history (official boundaries, :mod:`boundaries.parcels`) gets
+    the latest version whose ``boundary_valid_from`` is on or before ``on`` — the shape it had
+    before its first official boundary counts as in force from the beginning — with that
+    version's boundary columns (source, note, order, dates). Areas without a history keep
+    their shape.
+
+    Parameters
+    ----------
+    store
+        The store holding the ``area_boundaries`` layer.
+    areas
+        Rows of the ``areas`` layer (any extra columns are kept).
+    on
+        An ISO date, e.g. ``list_date(2018)``.
+    """
+    if not store.has("area_boundaries") or areas.empty:
+        return areas
+    history = store.read("area_boundaries")
+    due = history[history["boundary_valid_from"].fillna("") <= on]
+    due = due[due["area_id"].isin(areas["area_id"])]
+    if due.empty:
+        return areas
+    in_force = (
+        due.sort_values(["area_id", "boundary_valid_from"]).groupby("area_id").tail(1)
+    ).set_index("area_id")
+    out = areas.copy()
+    hit = out["area_id"].isin(in_force.index).to_numpy()
+    ids = out.loc[hit, "area_id"]
+    numeric = pd.api.types.is_numeric_dtype
+    for column in in_force.columns.drop(in_force.geometry.name):
+        if column not in out.columns:
+            out[column] = pd.Series(None, index=out.index, dtype=object)
+        if not (numeric(out[column]) and numeric(in_force[column])):
+            out[column] = out[column].astype(object)
+        out.loc[hit, column] = ids.map(in_force[column]).to_numpy()
+    geometry = np.asarray(out.geometry.values, dtype=object)
+    geometry[hit] = ids.map(in_force.geometry).to_numpy()
+    return out.set_geometry(gpd.GeoSeries(geometry, index=out.index, crs=areas.crs))
+
+
 def all_areas(store: Store) -> gpd.GeoDataFrame:
     """Every area in the store with the years it was on any list."""
     areas = _with_municipality(store.read("areas"), store)
@@ -75,7 +124,9 @@ def areas_for_year(store: Store, year: int) -> gpd.GeoDataFrame:
         lambda s: sorted(set(s), key=SEVERITY.__getitem__)
     )
     areas = store.read("areas")
-    listed = areas[areas["area_id"].isin(cats.index)].copy()
+    listed = with_boundaries_in_force(
+        store, areas[areas["area_id"].isin(cats.index)].copy(), list_date(year)
+    )
     listed["categories"] = listed["area_id"].map(cats)
     listed["most_severe_category"] = listed["categories"].map(lambda c: c[-1])
     listed["_severity"] = listed["most_severe_category"].map(SEVERITY)

@@ -8,6 +8,8 @@ refused import leaves the store exactly as it was.
 Layers and tables
 -----------------
 areas               polygons; area_id (slug), name, municipality_code, boundary_source, ...
+area_boundaries     every version of an area's boundary (official ones with their order,
+                    cadastre date and the date they are in force from)
 municipalities      polygons (optional, from an import); code, name
 regions, parishes, postal_districts   optional base layers from imports; code, name
 outline             Denmark's outline for the national map
@@ -51,7 +53,16 @@ import pyogrio
 from geo import STORE_CRS
 from geo.errors import StoreBusy, StoreChanged, StoreError
 
-SPATIAL_LAYERS = ("areas", "municipalities", "regions", "parishes", "postal_districts", "outline")
+SPATIAL_LAYERS = (
+    "areas",
+    # every version of every area's boundary, with the dates it is in force (boundaries.parcels)
+    "area_boundaries",
+    "municipalities",
+    "regions",
+    "parishes",
+    "postal_districts",
+    "outline",
+)
 BASE_LAYERS = ("municipalities", "regions", "parishes", "postal_districts")
 TABLES = (
     "designations",

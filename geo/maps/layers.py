@@ -11,7 +11,7 @@ import geopandas as gpd
 import shapely
 
 from geo import STORE_CRS
-from geo.areas import areas_for_year, get_area
+from geo.areas import areas_for_year, get_area, list_date, with_boundaries_in_force
 from geo.maps.simplify import to_web, zoom_to_fit
 from geo.store import Store
 
@@ -108,7 +108,8 @@ def municipality_map_data(store: Store, code: str, year: int) -> MapData:
     get_municipality(store, code)
     boundaries = store.read("municipalities")
     boundary = boundaries[boundaries["code"] == code]
-    areas = areas_in_municipality(store, code)
+    # each area as it was bounded on 1 December of the list year (official boundary history)
+    areas = with_boundaries_in_force(store, areas_in_municipality(store, code), list_date(year))
     areas = areas[~areas.geometry.isna()].copy()
     listed = areas_for_year(store, year).set_index("area_id")
     areas["categories"] = (
