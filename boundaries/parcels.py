@@ -16,7 +16,11 @@ holds each area's latest version: that is the shape every analysis uses.
 
 ``boundary_source`` values: ``official`` (this module), ``imported`` (a user's polygons,
 :mod:`boundaries.importer`), ``approximate`` (a disc, :mod:`boundaries.approximate`) and
-``none``. :data:`RECEIVES_MOVES` names the ones that are boundaries, not guesses.
+``none``. Official and imported boundaries receive moves in the relocation join; discs do not
+(:data:`geo.relocation.join.RECEIVING_SOURCES`).
+
+Writes go through the store's writer (:meth:`geo.store.Store.writing`), held from the first
+read of the store to the swap, so no other writer can change what the import is based on.
 """
 
 from __future__ import annotations
@@ -42,8 +46,6 @@ from geo.store import Store
 OFFICIAL = "official"
 IMPORTED = "imported"
 APPROXIMATE = "approximate"
-# Boundaries that are drawn from a source rather than guessed: only these receive moves.
-RECEIVES_MOVES = frozenset({OFFICIAL, IMPORTED})
 HISTORY_LAYER = "area_boundaries"
 OFFICIAL_NOTE_DA = "officiel afgrænsning ({order})"
 LICENCE = (
@@ -338,8 +340,44 @@ def import_parcels(
         (without ``add_new``), an area none of whose parcels is in the cadastre.
     """
     started = time.perf_counter()
-    list_source = str(list_path)
     store.layers()  # raises StoreError when there is no store to import into
+    with store.writing():
+        return _import_parcels(
+            store,
+            list_path,
+            cadastre_path,
+            order_number=order_number,
+            order_date=order_date,
+            list_date=list_date,
+            cadastre_date=cadastre_date,
+            layer=layer,
+            ejerlav_field=ejerlav_field,
+            parcel_field=parcel_field,
+            crs=crs,
+            add_new=add_new,
+            source=source,
+            started=started,
+        )
+
+
+def _import_parcels(
+    store: Store,
+    list_path: str | Path,
+    cadastre_path: str | Path,
+    *,
+    order_number: str,
+    order_date: str,
+    list_date: str | None,
+    cadastre_date: str | None,
+    layer: str | None,
+    ejerlav_field: str | None,
+    parcel_field: str | None,
+    crs: str | None,
+    add_new: bool,
+    source: str | None,
+    started: float,
+) -> ParcelReport:
+    list_source = str(list_path)
     order = _order(order_number, order_date, list_source)
     valid_from = _iso(list_date, "--list-date", list_source) or order.date
     cadastre_day = _iso(cadastre_date, "--cadastre-date", str(cadastre_path))
