@@ -6,17 +6,26 @@ STORE  ?= var/omraadekort.gpkg
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run install install-test test lint format bench bench-relocation store serve-dev chromium clean
+.PHONY: run install install-test test check lint format bench bench-relocation store serve-dev chromium clean
 
 ## make run: install everything, build the default store if absent, serve with gunicorn
 run: install store
 	$(BIN)/omraadekort serve --store $(STORE) --host $(HOST) --port $(PORT)
 
-## make test: install the test tools and the system Chromium, lint, run the whole suite
+## make test: install the test tools and the system Chromium, lint, type-check, run the whole suite
 test: install-test chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
+
+## make check: the fast loop (lint, types, layer contracts, unit and service tests; no browser,
+## no `slow` tests)
+check: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest -m "not browser and not slow" -q
 
 install: $(VENV)/.installed node_modules/.installed
 

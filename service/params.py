@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import request
 
 from geo.naming import municipality_code
+from geo.relocation.analyses import LEVELS
+from geo.tabular import parse_number
+from indicators.catalogue import CATALOGUE
+from indicators.rules import get_rule, override_keys, rule_for_year
 from service.errors import BadParameter, NotFoundError
-from service.i18n import LANGUAGES
+from service.text import LANGUAGES
+
+if TYPE_CHECKING:
+    from geo.relocation.analyses import FlowData
+
+REAL, SYNTHETIC = "real", "synthetic"
+
+REASON_WORDS = {
+    "planned": "planned",
+    "planlagt": "planned",
+    "other": "other",
+    "andet": "other",
+    "unknown": "unknown",
+    "ukendt": "unknown",
+    "all": None,
+    "alle": None,
+    "": None,
+}
 
 
 def parse_year(raw: str | None, years: list[int], param: str = "aar") -> int:
@@ -18,6 +41,14 @@ def parse_year(raw: str | None, years: list[int], param: str = "aar") -> int:
             f"`{param}` was {raw!r} but is expected to be a year such as {years[-1]}"
         )
     return int(raw)
+
+
+def choice(param: str, allowed, default: str) -> str:
+    """A query argument that must be one of ``allowed`` (blank gives ``default``)."""
+    raw = request.args.get(param, "") or default
+    if raw not in allowed:
+        raise BadParameter(f"`{param}` was {raw!r} but is expected to be one of {list(allowed)}")
+    return raw
 
 
 def year_arg(years: list[int]) -> int:
@@ -38,10 +69,7 @@ def lang_arg() -> str:
 
 def view_arg() -> str:
     """``visning``: kort (map, default) or tabel (the same content as a table)."""
-    raw = request.args.get("visning", "kort") or "kort"
-    if raw not in ("kort", "tabel"):
-        raise BadParameter(f"`visning` was {raw!r} but is expected to be one of ['kort', 'tabel']")
-    return raw
+    return choice("visning", ("kort", "tabel"), "kort")
 
 
 def municipality_arg(raw: str) -> str:
@@ -50,3 +78,128 @@ def municipality_arg(raw: str) -> str:
         return municipality_code(raw)
     except ValueError:
         raise NotFoundError(f"no municipality with code {raw!r}") from None
+
+
+# -- relocation flows ------------------------------------------------------------------------------
+
+
+def parse_flow_year(raw: str | None, flows: FlowData, param: str = "year") -> int | None:
+    """None (all years) for blank or ``alle``/``all``; 400 for a non-year; 404 outside the data."""
+    if raw is None or raw in ("", "alle", "all"):
+        return None
+    if not raw.isdigit() or len(raw) != 4:
+        raise BadParameter(
+            f"`{param}` was {raw!r} but is expected to be a year such as {flows.years[-1]} "
+            "(or empty for all years)"
+        )
+    year = int(raw)
+    if year not in flows.years:
+        raise NotFoundError(
+            f"no moves in {year}: the data cover " + ", ".join(str(y) for y in flows.years)
+        )
+    return year
+
+
+def parse_reason(raw: str | None, param: str = "reason") -> str | None:
+    key = (raw or "").strip().lower()
+    if key not in REASON_WORDS:
+        raise BadParameter(
+            f"`{param}` was {raw!r} but is expected to be one of "
+            "['planned', 'other', 'unknown', 'all'] (or planlagt, andet, ukendt, alle)"
+        )
+    return REASON_WORDS[key]
+
+
+def parse_level(raw: str | None) -> str:
+    if raw is None or raw == "":
+        return "area-area"
+    if raw not in LEVELS:
+        raise BadParameter(f"`level` was {raw!r} but is expected to be one of {list(LEVELS)}")
+    return raw
+
+
+# -- indicators ------------------------------------------------------------------------------------
+
+
+def parse_code(raw: str | None, *, param: str, default: str | None = None) -> str:
+    if raw is None or raw == "":
+        if default is None:
+            raise BadParameter(f"`{param}` is required: one of " + ", ".join(CATALOGUE))
+        return default
+    if raw not in CATALOGUE:
+        raise NotFoundError(f"no indicator with code {raw!r}; known codes: " + ", ".join(CATALOGUE))
+    return raw
+
+
+def parse_dataset(raw: str | None, *, param: str = "dataset") -> bool:
+    """True for the synthetic example data; the default is the real values."""
+    if raw in (None, "", REAL, "rigtige"):
+        return False
+    if raw in (SYNTHETIC, "syntetisk"):
+        return True
+    raise BadParameter(f"`{param}` was {raw!r} but is expected to be one of 'real', 'synthetic'")
+
+
+def parse_indicator_year(raw: str | None, *, param: str) -> int | None | str:
+    """A four-digit year, ``undated`` (``uden``) for values without a year, or ``""``."""
+    if raw is None or raw == "":
+        return ""
+    if raw in ("undated", "uden"):
+        return None
+    if not (raw.isdigit() and len(raw) == 4):
+        raise BadParameter(
+            f"`{param}` was {raw!r} but is expected to be a year such as 2022 or 'undated'"
+        )
+    return int(raw)
+
+
+def parse_rule(raw: str | None, year: int, *, param: str):
+    if raw is None or raw == "":
+        try:
+            return rule_for_year(year)
+        except KeyError as exc:
+            raise NotFoundError(str(exc.args[0])) from None
+    try:
+        return get_rule(raw)
+    except KeyError as exc:
+        raise NotFoundError(str(exc.args[0])) from None
+
+
+def parse_overrides(args, rule, *, reserved: set[str], skip_defaults: bool = False) -> dict:
+    """Threshold overrides from query arguments; 400 naming the allowed keys."""
+    allowed = override_keys(rule)
+    defaults = rule_defaults(rule)
+    out: dict[str, float] = {}
+    for key in args:
+        if key in reserved:
+            continue
+        raw = args.get(key, "")
+        if key not in allowed:
+            raise BadParameter(
+                f"`{key}` is not a parameter of rule {rule.name}; expected one of "
+                + ", ".join(sorted(reserved) + list(allowed))
+            )
+        if raw == "":
+            continue
+        try:
+            value = parse_number(raw)
+        except ValueError:
+            value = None
+        if value is None:
+            raise BadParameter(f"`{key}` was {raw!r} but is expected to be a number")
+        if skip_defaults and value == defaults.get(key):
+            continue
+        out[key] = value
+    return out
+
+
+def rule_defaults(rule) -> dict[str, float]:
+    """The value of every override key in the unmodified rule."""
+    values = {c.key: c.threshold for c in rule.criteria()}
+    values["min_residents"] = float(rule.min_residents)
+    values["min_met"] = float(rule.base.min_met)
+    if rule.omdannelse_years is not None:
+        values["omdannelse_years"] = float(rule.omdannelse_years)
+    if rule.forebyggelse is not None:
+        values["forebyggelse_min_met"] = float(rule.forebyggelse.min_met)
+    return values

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from geo.relocation.analyses import FlowData, load_flows
+from geo.relocation.disclosure import check_threshold
 from geo.store import Store
+from service.errors import NotFoundError
+
+NO_MOVES = (
+    "the store has no moves: import them with `omraadekort import-moves FILE` "
+    "(or synthetic example data with `omraadekort demo-moves`)"
+)
 
 
 def init_app(app: Flask) -> None:
@@ -13,3 +21,16 @@ def init_app(app: Flask) -> None:
 
 def get_store() -> Store:
     return current_app.extensions["omraadekort.store"]
+
+
+def threshold() -> int:
+    """The smallest count published (``MIN_PUBLISHED_COUNT``, never below the floor)."""
+    return check_threshold(current_app.config["MIN_PUBLISHED_COUNT"])
+
+
+def get_flows(required: bool = True) -> FlowData | None:
+    """The store's protected relocation flows; 404 when required and the store has no moves."""
+    flows = load_flows(get_store(), threshold())
+    if flows is None and required:
+        raise NotFoundError(NO_MOVES)
+    return flows

@@ -36,3 +36,11 @@ def default_store(tmp_path: Path) -> Store:
     store = Store(tmp_path / "store.gpkg")
     build_default_store(store, with_outline=False)
     return store
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/browser is a browser test (``make check`` leaves them out)."""
+    browser_dir = REPO_ROOT / "tests" / "browser"
+    for item in items:
+        if browser_dir in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)

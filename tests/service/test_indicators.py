@@ -10,7 +10,7 @@ from geo.store import Store
 from indicators.catalogue import UNITS
 from indicators.values import import_indicators
 from service import create_app
-from service.indicator_charts import comparison_words, fmt_number, margin_words
+from service.maps.charts import comparison_words, fmt_number, margin_words
 
 SEED_YOUTH = {
     "tingbjerg-utterslevhuse": "9,4 %",
@@ -336,7 +336,7 @@ def test_almene_share_against_the_40_percent_target(tmp_path):
 
 
 def test_class_breaks_put_the_threshold_on_a_bound():
-    from service.indicator_map import class_breaks
+    from service.maps.indicators import class_breaks
 
     values = [33.0, 35.0, 38.0, 41.0, 45.0, 52.0, 60.0, 61.5]
     bins, scheme = class_breaks(values, 40.0)

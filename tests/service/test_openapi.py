@@ -3,17 +3,17 @@
 import pytest
 
 from service import create_app
-from service.openapi import build_spec
+from service.api.openapi import build_spec
 from tests.service.fuzz import fuzz, operations
 
 # schemathesis' pytest plugin does not support pytest 9 yet, so each operation is driven
 # through Hypothesis directly.
-# Blueprints register their paths when the app is created, so create one (no store needed)
-# before listing the operations to fuzz.
-create_app({"STORE_PATH": "/nonexistent/store.gpkg", "ACCESS_LOG": False})
+# The description is built from the registered blueprints, so create an app (no store
+# needed) before listing the operations to fuzz.
+_APP = create_app({"STORE_PATH": "/nonexistent/store.gpkg", "ACCESS_LOG": False})
 OPERATIONS = [
     f"{method.upper()} {path}"
-    for path, ops in build_spec("http://localhost")["paths"].items()
+    for path, ops in build_spec(_APP, "http://localhost")["paths"].items()
     for method in ops
 ]
 
@@ -35,13 +35,20 @@ def test_api_matches_its_description(api_operations, label):
 
 
 def test_spec_documents_every_api_route(app):
-    from service.openapi import build_spec
+    from service.api.openapi import openapi_path
 
-    spec = build_spec("http://localhost")
-    documented = {p.replace("{", "<").replace("}", ">") for p in spec["paths"]}
+    spec = build_spec(app, "http://localhost")
     routes = {
-        rule.rule
+        openapi_path(rule.rule)
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/") and rule.rule not in ("/api/", "/api/openapi.json")
     }
-    assert routes - documented == set()
+    assert routes - set(spec["paths"]) == set()
+
+
+def test_a_fragment_naming_an_unknown_endpoint_is_refused(app, monkeypatch):
+    from service.api import ops
+
+    monkeypatch.setitem(ops.PATHS, "ops.no_such_view", {"get": {"responses": {}}})
+    with pytest.raises(LookupError, match="ops.no_such_view"):
+        build_spec(app, "http://localhost")

@@ -1,0 +1,394 @@
+"""The JSON and GeoJSON API (WGS84, RFC 7946), downloads, and OGC API – Features collections.
+
+Every error is ``{"status", "code", "message"}`` (service.errors).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from geo.areas import (
+    all_areas,
+    area_history,
+    areas_for_year,
+    get_area,
+    list_years,
+    year_summary,
+)
+from geo.features import (
+    COLLECTIONS,
+    CRS84,
+    SUPPORTED_CRS,
+    collection_extent,
+    download_table,
+    normalise_crs,
+    parse_bbox,
+    query_features,
+    to_csv_bytes,
+    to_geojson_bytes,
+    to_geopackage_bytes,
+)
+from geo.maps.simplify import to_web
+from indicators.categories import CATEGORIES, parse_category
+from service.api.areas_spec import PATHS, SCHEMAS
+from service.errors import BadParameter
+from service.params import parse_year
+from service.serialise import clean
+from service.store_access import get_store
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def openapi_fragment() -> tuple[dict, dict]:
+    """This module's OpenAPI paths and schemas (collected by :mod:`service.api.openapi`)."""
+    return PATHS, SCHEMAS
+
+
+APPROXIMATE_NOTE = "omtrentlig placering, ikke officiel afgrænsning"
+
+
+def _area_properties(row: dict, year: int | None = None) -> dict:
+    props = {
+        "area_id": row["area_id"],
+        "name": row["name"],
+        "municipality_code": row["municipality_code"],
+        "municipality_name": row["municipality_name"],
+        "boundary_source": row["boundary_source"],
+        "boundary_note": row["boundary_note"],
+        "location_precision": row["location_precision"],
+        "uncertainty_m": clean(row["uncertainty_m"]),
+        "location_source": clean(row["location_source"]) or None,
+        "url": url_for("pages.area_page", slug=row["area_id"], _external=False),
+    }
+    if year is not None:
+        props["year"] = year
+        props["categories"] = list(row["categories"])
+        props["most_severe_category"] = row["most_severe_category"]
+    elif "list_years" in row:
+        props["list_years"] = list(row["list_years"])
+    return props
+
+
+def _year_arg() -> int | None:
+    raw = request.args.get("year")
+    if raw is None:
+        return None
+    return parse_year(raw, list_years(get_store()), param="year")
+
+
+@bp.route("/years")
+def years():
+    store = get_store()
+    return jsonify(
+        {"years": [{"year": y, "summary": year_summary(store, y)} for y in list_years(store)]}
+    )
+
+
+FORMATS = ("json", "geojson", "csv", "gpkg")
+
+
+def _format_arg() -> str:
+    fmt = request.args.get("format", "json") or "json"
+    if fmt not in FORMATS:
+        raise BadParameter(f"`format` was {fmt!r} but is expected to be one of {list(FORMATS)}")
+    return fmt
+
+
+def _download(year: int, fmt: str) -> Response:
+    store = get_store()
+    frame = download_table(store, year)
+    name = f"omraadekort-omraader-{year}"
+    if fmt == "csv":
+        body, mimetype, ext = to_csv_bytes(frame), "text/csv", "csv"
+    elif fmt == "gpkg":
+        body, mimetype, ext = (
+            to_geopackage_bytes(frame, f"omraader_{year}"),
+            "application/geopackage+sqlite3",
+            "gpkg",
+        )
+    else:
+        body, mimetype, ext = to_geojson_bytes(frame), "application/geo+json", "geojson"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+    return response
+
+
+@bp.route("/areas")
+def areas():
+    store = get_store()
+    fmt = _format_arg()
+    year = _year_arg()
+    if fmt != "json":
+        return _download(year if year is not None else list_years(store)[-1], fmt)
+    if year is None:
+        frame = all_areas(store)
+        body = {"year": None}
+    else:
+        frame = areas_for_year(store, year)
+        body = {"year": year, "summary": year_summary(store, year)}
+    records = frame.drop(columns="geometry").to_dict("records")
+    body["count"] = len(records)
+    body["areas"] = [_area_properties(r, year) for r in records]
+    return jsonify(body)
+
+
+@bp.route("/areas.geojson")
+def areas_geojson():
+    store = get_store()
+    year = _year_arg()
+    frame = all_areas(store) if year is None else areas_for_year(store, year)
+    web = to_web(frame, precision=1e-6)
+    features = []
+    for (_, row), geom in zip(web.iterrows(), web.geometry, strict=True):
+        features.append(
+            {
+                "type": "Feature",
+                "id": row["area_id"],
+                "properties": _area_properties(row.to_dict(), year),
+                "geometry": None if geom is None else geom.__geo_interface__,
+            }
+        )
+    body = {"type": "FeatureCollection", "features": features}
+    if year is not None:
+        body["year"] = year
+    response = jsonify(body)
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@bp.route("/areas/<slug>")
+def area(slug: str):
+    store = get_store()
+    row = get_area(store, slug).to_dict()
+    history = area_history(store, slug)
+    props = _area_properties(row)
+    props["history"] = history.where(history.notna(), None).to_dict("records")
+    return jsonify(props)
+
+
+@bp.route("/designations")
+def designations():
+    """List rows with their basis and source, filtered by year, category and area."""
+    store = get_store()
+    frame = store.read("designations")
+    year = _year_arg()
+    if year is not None:
+        areas_for_year(store, year)  # 404 for a year without a list
+        frame = frame[frame["year"] == year]
+    raw_category = request.args.get("category")
+    if raw_category is not None:
+        category = parse_category(raw_category)
+        if category is None:
+            raise BadParameter(
+                f"`category` was {raw_category!r} but is expected to be one of {list(CATEGORIES)}"
+            )
+        frame = frame[frame["category"] == category]
+    area_id = request.args.get("area")
+    if area_id is not None:
+        get_area(store, area_id)
+        frame = frame[frame["area_id"] == area_id]
+    rows = frame.sort_values(["year", "category", "area_id"]).to_dict("records")
+    return jsonify(
+        {
+            "count": len(rows),
+            "designations": [
+                {
+                    "area_id": r["area_id"],
+                    "year": int(r["year"]),
+                    "category": r["category"],
+                    "basis": r["basis"],
+                    "source": r["source"],
+                }
+                for r in rows
+            ],
+        }
+    )
+
+
+# -- OGC API – Features ------------------------------------------------------------------------
+
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+]
+MAX_LIMIT = 1000
+
+
+@bp.route("/conformance")
+def conformance():
+    return jsonify({"conformsTo": CONFORMANCE})
+
+
+def _collection_info(cid: str) -> dict:
+    store = get_store()
+    extent = collection_extent(store, cid)
+    info = {
+        "id": cid,
+        "title": COLLECTIONS[cid],
+        "itemType": "feature",
+        "crs": sorted(SUPPORTED_CRS),
+        "storageCrs": "http://www.opengis.net/def/crs/EPSG/0/25832",
+        "links": [
+            {
+                "rel": "self",
+                "type": "application/json",
+                "href": url_for("api.collection", cid=cid, _external=True),
+            },
+            {
+                "rel": "items",
+                "type": "application/geo+json",
+                "href": url_for("api.collection_items", cid=cid, _external=True),
+            },
+        ],
+    }
+    if extent is not None:
+        info["extent"] = {"spatial": {"bbox": [extent], "crs": CRS84}}
+    return info
+
+
+def _require_collection(cid: str) -> None:
+    if cid not in COLLECTIONS:
+        from service.errors import NotFoundError
+
+        raise NotFoundError(f"no collection {cid!r}; the collections are {sorted(COLLECTIONS)}")
+
+
+@bp.route("/collections")
+def collections():
+    return jsonify(
+        {
+            "collections": [_collection_info(cid) for cid in COLLECTIONS],
+            "links": [
+                {
+                    "rel": "self",
+                    "type": "application/json",
+                    "href": url_for("api.collections", _external=True),
+                }
+            ],
+        }
+    )
+
+
+@bp.route("/collections/<cid>")
+def collection(cid: str):
+    _require_collection(cid)
+    return jsonify(_collection_info(cid))
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadParameter(
+            f"`{name}` was {raw!r} but is expected to be a whole number from {low} to {high}"
+        )
+    return int(raw)
+
+
+def _crs_arg(name: str) -> str:
+    try:
+        return normalise_crs(request.args.get(name))
+    except ValueError as exc:
+        raise BadParameter(f"`{name}`: {exc}") from None
+
+
+def _feature(row, geom, cid: str, year: int | None) -> dict:
+    if cid == "areas":
+        fid = row["area_id"]
+        props = _area_properties(row, year)
+    else:
+        fid = row["code"]
+        props = {"code": row["code"], "name": row["name"]}
+    return {
+        "type": "Feature",
+        "id": fid,
+        "properties": props,
+        "geometry": None if geom is None else geom.__geo_interface__,
+    }
+
+
+def _geojson(body: dict, crs_uri: str) -> Response:
+    response = jsonify(body)
+    response.mimetype = "application/geo+json"
+    response.headers["Content-Crs"] = f"<{crs_uri}>"
+    return response
+
+
+@bp.route("/collections/<cid>/items")
+def collection_items(cid: str):
+    _require_collection(cid)
+    store = get_store()
+    year = _year_arg() if cid == "areas" else None
+    limit = _int_arg("limit", 100, 1, MAX_LIMIT)
+    offset = _int_arg("offset", 0, 0, 10**9)
+    crs = _crs_arg("crs")
+    bbox_crs = _crs_arg("bbox-crs")
+    bbox = None
+    if request.args.get("bbox"):
+        try:
+            bbox = parse_bbox(request.args["bbox"])
+        except ValueError as exc:
+            raise BadParameter(f"`bbox`: {exc}") from None
+    page = query_features(
+        store, cid, year=year, bbox=bbox, bbox_crs=bbox_crs, limit=limit, offset=offset, crs=crs
+    )
+    frame = page.features
+    features = [
+        _feature(row, geom, cid, year)
+        for (_, row), geom in zip(frame.iterrows(), frame.geometry, strict=True)
+    ]
+    args = {k: v for k, v in request.args.items() if k != "offset"}
+    links = [
+        {
+            "rel": "self",
+            "type": "application/geo+json",
+            "href": url_for("api.collection_items", cid=cid, offset=offset, **args, _external=True),
+        }
+    ]
+    if offset + limit < page.number_matched:
+        links.append(
+            {
+                "rel": "next",
+                "type": "application/geo+json",
+                "href": url_for(
+                    "api.collection_items", cid=cid, offset=offset + limit, **args, _external=True
+                ),
+            }
+        )
+    if offset > 0:
+        links.append(
+            {
+                "rel": "prev",
+                "type": "application/geo+json",
+                "href": url_for(
+                    "api.collection_items",
+                    cid=cid,
+                    offset=max(0, offset - limit),
+                    **args,
+                    _external=True,
+                ),
+            }
+        )
+    return _geojson(
+        {
+            "type": "FeatureCollection",
+            "features": features,
+            "numberMatched": page.number_matched,
+            "numberReturned": len(features),
+            "links": links,
+        },
+        page.crs_uri,
+    )
+
+
+@bp.route("/collections/<cid>/items/<fid>")
+def collection_item(cid: str, fid: str):
+    _require_collection(cid)
+    store = get_store()
+    crs = _crs_arg("crs")
+    page = query_features(store, cid, crs=crs, area_id=fid, limit=1)
+    row = page.features.iloc[0]
+    return _geojson(_feature(row, page.features.geometry.iloc[0], cid, None), page.crs_uri)

@@ -1,0 +1,158 @@
+"""JSON and CSV API for relocation flows (disclosure-controlled; raw moves are never served).
+
+Every response carries ``threshold`` (the smallest count published), ``synthetic`` and — for
+the synthetic demo data — ``"synthetic_label": "syntetiske eksempeldata"``. A suppressed
+count is ``null`` with ``"suppressed": true``. Errors have the one shape of
+:mod:`service.errors`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, jsonify, request
+
+from geo.relocation.analyses import (
+    REASON_LABELS_DA,
+    FlowData,
+    destination_shares,
+    distance_distribution,
+    flow_totals,
+    od_flows,
+    origin_areas,
+    reason_split,
+    receiving_areas,
+)
+from geo.relocation.disclosure import check_threshold
+from geo.relocation.synthetic import SYNTHETIC_LABEL
+from service.api.flows_spec import PATHS, SCHEMAS
+from service.errors import BadParameter, NotFoundError
+from service.params import parse_flow_year, parse_level, parse_reason
+from service.serialise import records
+from service.store_access import get_flows, get_store
+
+bp = Blueprint("flows_api", __name__, url_prefix="/api")
+
+
+def openapi_fragment() -> tuple[dict, dict]:
+    """This module's OpenAPI paths and schemas (collected by :mod:`service.api.openapi`)."""
+    return PATHS, SCHEMAS
+
+
+@bp.record_once
+def _check_threshold(state) -> None:
+    # Refuse to start with a threshold below the minimum rather than publish small counts.
+    check_threshold(state.app.config["MIN_PUBLISHED_COUNT"])
+
+
+def meta(flows: FlowData) -> dict:
+    """What every flow response says about its data."""
+    body = {
+        "synthetic": flows.synthetic,
+        "threshold": flows.threshold,
+        "years": flows.years,
+        "reasons": flows.reasons,
+        "stale": flows.stale,
+        "notes": flows.notes,
+        "suppression_note": f"counts below {flows.threshold} are not published, nor any count "
+        "from which one could be worked out; such counts are null with suppressed: true",
+    }
+    if flows.synthetic:
+        body["synthetic_label"] = SYNTHETIC_LABEL
+    return body
+
+
+def _lookup(call):
+    try:
+        return call()
+    except LookupError as exc:
+        raise NotFoundError(str(exc.args[0])) from None
+    except ValueError as exc:
+        raise BadParameter(str(exc)) from None
+
+
+def _od_args(flows: FlowData) -> dict:
+    return {
+        "level": parse_level(request.args.get("level")),
+        "year": parse_flow_year(request.args.get("year"), flows),
+        "reason": parse_reason(request.args.get("reason")),
+        "origin": request.args.get("origin") or None,
+    }
+
+
+@bp.route("/flows")
+def flows_json():
+    flows = get_flows()
+    args = _od_args(flows)
+    table = _lookup(lambda: od_flows(flows, **args))
+    totals = _lookup(lambda: flow_totals(flows, **args))
+    body = meta(flows)
+    body.update(args)
+    body["count"] = len(table)
+    body["flows"] = records(table)
+    body["totals"] = records(totals)
+    return jsonify(body)
+
+
+@bp.route("/flows.csv")
+def flows_csv():
+    flows = get_flows()
+    args = _od_args(flows)
+    table = _lookup(lambda: od_flows(flows, **args))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    columns = ["year", "reason", "origin_id", "origin_name", "dest_id", "dest_name"]
+    writer.writerow([*columns, "movers", "suppressed", "data_note"])
+    note = SYNTHETIC_LABEL if flows.synthetic else ""
+    for row in records(table):
+        writer.writerow(
+            [
+                "" if row["year"] is None else row["year"],
+                REASON_LABELS_DA.get(row["reason"] or "*"),
+                *(row[c] for c in columns[2:]),
+                "" if row["movers"] is None else row["movers"],
+                "true" if row["suppressed"] else "false",
+                note,
+            ]
+        )
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="flytninger.csv"'
+    return response
+
+
+@bp.route("/flows/origins")
+def origins_json():
+    flows = get_flows()
+    body = meta(flows)
+    table = origin_areas(flows)
+    body["count"] = len(table)
+    body["origins"] = records(table)
+    return jsonify(body)
+
+
+@bp.route("/flows/origins/<slug>")
+def origin_json(slug: str):
+    flows = get_flows()
+    year = parse_flow_year(request.args.get("year"), flows)
+    reason = parse_reason(request.args.get("reason"))
+    shares = _lookup(lambda: destination_shares(flows, slug, year=year, reason=reason))
+    body = meta(flows)
+    body.update({"area_id": slug, "name": flows.names.get("a:" + slug, slug)})
+    body.update({"year": year, "reason": reason})
+    body["destinations"] = records(shares)
+    body["distances"] = records(distance_distribution(flows, slug, year=year, reason=reason))
+    body["reasons_split"] = records(reason_split(flows, slug, year=year))
+    return jsonify(body)
+
+
+@bp.route("/flows/receiving")
+def receiving_json():
+    flows = get_flows()
+    year = parse_flow_year(request.args.get("year"), flows)
+    table = receiving_areas(flows, get_store(), year=year)
+    body = meta(flows)
+    body["year"] = year
+    body["count"] = len(table)
+    body["areas"] = records(table)
+    return jsonify(body)

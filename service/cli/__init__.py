@@ -1,0 +1,43 @@
+"""The ``omraadekort`` command line: build the store, import files, inspect, serve.
+
+Every command takes ``--store PATH`` (or the ``OMRAADEKORT_STORE`` environment variable);
+the default is ``var/omraadekort.gpkg`` in the repository. One module per group of commands:
+``store`` (build-store, info, serve), ``imports`` (boundaries, designations, indicators),
+``moves`` (import-moves, demo-moves, join-moves), ``export`` (export-embeds).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from service.cli import export, imports, moves, store
+
+
+@click.group()
+def cli() -> None:
+    """Områdekort: maps of Denmark's designated social-housing areas."""
+
+
+for _command in (
+    store.build_store,
+    imports.import_boundaries_cmd,
+    imports.import_designations_cmd,
+    imports.import_indicators_cmd,
+    export.export_embeds_cmd,
+    moves.import_moves_cmd,
+    moves.demo_moves_cmd,
+    moves.join_moves_cmd,
+    store.info,
+    store.serve,
+):
+    cli.add_command(_command)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    cli()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(cli())

@@ -1,0 +1,84 @@
+"""Relocation data: import moves, store synthetic demo moves, re-join after new boundaries."""
+
+from __future__ import annotations
+
+import click
+
+from geo.errors import InputRejected
+from service.cli.common import open_store, store_option
+from service.cli.export import refresh_export
+
+dask_option = click.option(
+    "--dask-scheduler",
+    "dask_scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Run the spatial join on this Dask cluster (e.g. tcp://10.0.0.5:8786) instead of "
+    "in this process.",
+)
+
+
+@click.command("import-moves")
+@store_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--crs",
+    default=None,
+    help="CRS of the x/y coordinate columns, e.g. EPSG:25832 (lon/lat columns are WGS84; a "
+    "GeoPackage or GeoParquet declares its own).",
+)
+@click.option("--source", default=None, help="Source text recorded with the data.")
+@dask_option
+def import_moves_cmd(store_path, file, crs, source, dask_scheduler):
+    """Import relocation data (CSV, Parquet or GeoPackage; one row per move or per group with
+    a weight). Replaces the moves in the store; the whole file is refused on any problem."""
+    from geo.relocation.ingest import import_moves
+
+    store = open_store(store_path)
+    try:
+        result = import_moves(store, file, crs=crs, source=source, dask_scheduler=dask_scheduler)
+    except InputRejected as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{file}: {result.summary()}")
+    refresh_export(store)
+
+
+@click.command("demo-moves")
+@store_option
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option("--n", "n", default=20_000, show_default=True, type=int, help="Number of moves.")
+def demo_moves_cmd(store_path, seed, n):
+    """Store synthetic example moves (syntetiske eksempeldata) from the omdannelsesområder,
+    replacing the moves in the store; every page built on them says so."""
+    from geo.relocation.synthetic import store_demo_moves
+
+    if n < 1:
+        raise click.ClickException(f"--n {n} must be at least 1")
+    store = open_store(store_path)
+    try:
+        result = store_demo_moves(store, seed=seed, n=n)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"syntetiske eksempeldata (seed {seed}): {result.summary()}")
+    refresh_export(store)
+
+
+@click.command("join-moves")
+@store_option
+@dask_option
+def join_moves_cmd(store_path, dask_scheduler):
+    """Join the stored moves to the store's areas and municipalities again (after importing
+    new boundaries) and replace their counts."""
+    from geo.relocation.ingest import rejoin_moves
+
+    store = open_store(store_path)
+    try:
+        counts = rejoin_moves(store, dask_scheduler=dask_scheduler)
+    except InputRejected as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"joined {counts.report.get('moves', 0)} moves into {len(counts.cells)} counted cells"
+    )
+    for note in counts.notes:
+        click.echo(f"  note: {note}")
+    refresh_export(store)

@@ -1,0 +1,95 @@
+"""Store commands: build the default store, show what it holds, serve it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from geo.errors import InputRejected
+from service.cli.common import open_store, store_option
+from service.cli.export import refresh_export
+
+
+@click.command("build-store")
+@store_option
+@click.option("--if-missing", is_flag=True, help="Do nothing when the store already exists.")
+@click.option(
+    "--no-outline",
+    is_flag=True,
+    help="Build without Denmark's outline (when node_modules is not installed).",
+)
+@click.option(
+    "--outline",
+    "outline_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="world-atlas countries-10m.json to read the outline from.",
+)
+def build_store(store_path, if_missing, no_outline, outline_path):
+    """Build the store from the embedded default data (replaces an existing store)."""
+    from boundaries.outline import OutlineMissing
+    from geo.seed import build_default_store
+
+    store = open_store(store_path)
+    if if_missing and store.exists():
+        click.echo(f"store {store.path} exists; kept (data version {store.data_version})")
+        return
+    try:
+        counts = build_default_store(store, outline_path=outline_path, with_outline=not no_outline)
+    except OutlineMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    except InputRejected as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"built {store.path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    refresh_export(store)
+
+
+@click.command("info")
+@store_option
+def info(store_path):
+    """Show the store's layers, record counts and data version."""
+    store = open_store(store_path)
+    click.echo(f"store: {store.path}")
+    click.echo(f"data version: {store.data_version}")
+    for name in store.layers():
+        click.echo(f"  {name}: {len(store.read(name))} records")
+
+
+@click.command("serve")
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--workers", default=None, type=int, help="gunicorn workers (default: 2 × cores + 1)."
+)
+@click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn.")
+def serve(store_path, host, port, workers, dev):
+    """Run the web service (gunicorn; --dev for Flask's reloading development server)."""
+    store = open_store(store_path)
+    os.environ["OMRAADEKORT_STORE"] = str(store.path)
+    if dev:
+        from service import create_app
+
+        create_app().run(host=host, port=port, debug=True)
+        return
+    workers = workers or 2 * (os.cpu_count() or 1) + 1
+    # gthread keeps connections alive; on 2 cores 5 workers × 4 threads served the most
+    # requests per second in bench/embeds.py (README, Performance).
+    # the gunicorn installed beside this Python, so an unactivated virtualenv works
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    args = [
+        gunicorn,
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "service:create_app()",
+    ]
+    os.execvp(args[0], args)

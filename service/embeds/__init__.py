@@ -1,0 +1,1 @@
+"""Embeddable maps for municipal websites (iframes, oEmbed) and their static export."""

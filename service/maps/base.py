@@ -1,0 +1,287 @@
+"""Tile-free Folium maps.
+
+Each map is built from :mod:`geo.maps.layers` layers (already simplified and in WGS84) into two
+parts: the map's ``<div>`` for the page, and its script, served by the service at its own URL
+so pages carry no inline script. Map ids are derived from the route, so a page rendered by
+one worker and a script rendered by another agree. Leaflet is the only library loaded, from
+the service itself; Folium's default CDN links are never emitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+from flask import Response, current_app
+from markupsafe import escape
+
+from geo.cache import LRU
+from geo.maps.layers import MapData
+from indicators.categories import CATEGORIES, SEVERITY
+from service.text import category_label, text
+
+# Paul Tol's "vibrant" scheme: distinguishable with the common colour-vision deficiencies.
+CATEGORY_COLOURS = {
+    "omdannelsesomraade": "#CC3311",
+    "parallelsamfund": "#EE7733",
+    "udsat": "#0077BB",
+    "forebyggelsesomraade": "#009988",
+}
+NOT_LISTED_COLOUR = "#777777"
+OUTLINE_STYLE = {"fillColor": "#efeee9", "color": "#8a8a8a", "weight": 1, "fillOpacity": 1.0}
+MUNICIPALITY_STYLE = {
+    "fillColor": "#ffffff",
+    "color": "#555555",
+    "weight": 2,
+    "fillOpacity": 0.5,
+    "dashArray": None,
+}
+APPROXIMATE_DASH = "5 4"
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """How a map is built: for a page or an embed (links open a new tab), and its language."""
+
+    embed: bool = False
+    lang: str = "da"
+
+    @property
+    def prefix(self) -> str:
+        return ("embed_" if self.embed else "") + ("" if self.lang == "da" else f"{self.lang}_")
+
+
+@dataclass(frozen=True)
+class BuiltMap:
+    div_id: str
+    html: str
+    script: str
+
+
+def _area_style(category: str, approximate: bool, *, weight: float) -> dict:
+    """Pure style of an area shape: colour by category, dashed when only approximate."""
+    colour = CATEGORY_COLOURS.get(category, NOT_LISTED_COLOUR)
+    return {
+        "color": colour,
+        "fillColor": colour,
+        "fillOpacity": 0.35,
+        "weight": weight,
+        "dashArray": APPROXIMATE_DASH if approximate else None,
+        "className": f"omr-area omr-cat-{category}",
+    }
+
+
+def new_map(key: str, data: MapData, *, min_zoom: int = 5, max_zoom: int = 17) -> folium.Map:
+    from service.assets import vendor_url
+
+    m = folium.Map(
+        location=[
+            (data.bounds[0][0] + data.bounds[1][0]) / 2,
+            (data.bounds[0][1] + data.bounds[1][1]) / 2,
+        ],
+        zoom_start=data.zoom,
+        tiles=None,
+        min_zoom=min_zoom,
+        max_zoom=max_zoom,
+        control_scale=True,
+        attribution_control=False,
+    )
+    # Deterministic id: the page and its script may come from different workers.
+    m._id = key
+    m.default_js = [("leaflet", vendor_url("leaflet", "leaflet.js"))]
+    m.default_css = [("leaflet_css", vendor_url("leaflet", "leaflet.css"))]
+    return m
+
+
+def add_outline(m: folium.Map, outline: gpd.GeoDataFrame, name: str = "Danmark") -> None:
+    if outline.empty:
+        return
+    folium.GeoJson(
+        outline[["geometry"]].__geo_interface__,
+        name=name,
+        style_function=lambda _f: OUTLINE_STYLE,
+        interactive=False,
+        control=False,
+    ).add_to(m)
+
+
+def _municipal_boundary(m: folium.Map, layer: gpd.GeoDataFrame | None, opts: MapOptions) -> None:
+    """The municipal boundary for context, when boundaries are loaded (not interactive)."""
+    if layer is None or layer.empty:
+        return
+    folium.GeoJson(
+        layer[["geometry"]].__geo_interface__,
+        name=text(opts.lang, "boundary"),
+        style_function=lambda _f: MUNICIPALITY_STYLE,
+        interactive=False,
+    ).add_to(m)
+
+
+def _popup_html(row, area_url: Callable[[str], str], year: int | None, opts: MapOptions) -> str:
+    lang = opts.lang
+    cats = row.get("categories") or []
+    parts = [
+        f"<strong>{escape(row['name'])}</strong>",
+        f"{escape(row['municipality_name'])} {text(lang, 'municipality_suffix')}",
+    ]
+    if year:
+        ordered = sorted(cats, key=SEVERITY.__getitem__, reverse=True)
+        label = ", ".join(category_label(c, lang) for c in ordered) or category_label(None, lang)
+        parts.append(f"{escape(label)} ({year})")
+    if row["boundary_source"] == "approximate":
+        parts.append(f"<em>{escape(text(lang, 'approximate'))}</em>")
+    target = ' target="_blank" rel="noopener"' if opts.embed else ""
+    parts.append(
+        f'<a href="{escape(area_url(row["area_id"]))}"{target}>{text(lang, "go_to_area")}</a>'
+    )
+    return "<br>".join(parts)
+
+
+def _areas_geojson(areas: gpd.GeoDataFrame, area_url, year, opts: MapOptions) -> dict:
+    frame = gpd.GeoDataFrame(
+        {
+            "area_id": areas["area_id"],
+            "name": areas["name"],
+            "category": areas["most_severe_category"].where(
+                areas["most_severe_category"].notna(), "none"
+            ),
+            "approximate": areas["boundary_source"] == "approximate",
+            "popup": [_popup_html(r, area_url, year, opts) for _, r in areas.iterrows()],
+        },
+        geometry=areas.geometry,
+        crs=areas.crs,
+    )
+    return frame.__geo_interface__
+
+
+def _add_area_groups(
+    m: folium.Map, areas: gpd.GeoDataFrame, area_url, year, opts: MapOptions, *, weight: float
+) -> None:
+    """One toggleable layer per category (and one for areas not on this year's list)."""
+    for category in (*reversed(CATEGORIES), None):
+        if category is None:
+            subset = areas[areas["most_severe_category"].isna()]
+        else:
+            subset = areas[areas["most_severe_category"] == category]
+        if subset.empty:
+            continue
+        group = folium.FeatureGroup(name=f"{category_label(category, opts.lang)} ({len(subset)})")
+        folium.GeoJson(
+            _areas_geojson(subset, area_url, year, opts),
+            style_function=lambda f: _area_style(
+                f["properties"]["category"], f["properties"]["approximate"], weight=weight
+            ),
+            highlight_function=lambda _f: {"weight": weight + 3, "fillOpacity": 0.6},
+            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
+        ).add_to(group)
+        group.add_to(m)
+
+
+def render_map(m: folium.Map) -> BuiltMap:
+    root = m.get_root()
+    root.render()
+    return BuiltMap(
+        div_id=m.get_name(), html=root.html.render().strip(), script=root.script.render().strip()
+    )
+
+
+def national_map(
+    data: MapData, year: int, area_url: Callable[[str], str], opts: MapOptions | None = None
+) -> BuiltMap:
+    """Outline plus every located area of the list, one toggleable layer per category."""
+    opts = opts or MapOptions()
+    m = new_map(f"{opts.prefix}national_{year}", data)
+    add_outline(m, data.layers["outline"])
+    _add_area_groups(m, data.layers["areas"], area_url, year, opts, weight=4)
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.fit_bounds(data.bounds)
+    return render_map(m)
+
+
+def municipality_map(
+    data: MapData,
+    code: str,
+    year: int,
+    area_url: Callable[[str], str],
+    opts: MapOptions | None = None,
+) -> BuiltMap:
+    """A municipality's areas, coloured by their category on the list of ``year``."""
+    opts = opts or MapOptions()
+    m = new_map(f"{opts.prefix}kommune_{code}_{year}", data, min_zoom=6, max_zoom=18)
+    add_outline(m, data.layers.get("outline", gpd.GeoDataFrame()))
+    _municipal_boundary(m, data.layers.get("boundary"), opts)
+    _add_area_groups(m, data.layers["areas"], area_url, year, opts, weight=3)
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.fit_bounds(data.bounds)
+    return render_map(m)
+
+
+def area_map(
+    data: MapData, area: dict, area_url: Callable[[str], str], opts: MapOptions | None = None
+) -> BuiltMap:
+    """One area, with its municipality, neighbouring areas and coastline for context."""
+    opts = opts or MapOptions()
+    m = new_map(
+        f"{opts.prefix}area_{area['area_id'].replace('-', '_')}", data, min_zoom=6, max_zoom=18
+    )
+    add_outline(m, data.layers.get("outline", gpd.GeoDataFrame()))
+    _municipal_boundary(m, data.layers.get("municipality"), opts)
+    neighbours = data.layers.get("neighbours")
+    if neighbours is not None and not neighbours.empty:
+        folium.GeoJson(
+            gpd.GeoDataFrame(
+                {"name": neighbours["name"]}, geometry=neighbours.geometry, crs=neighbours.crs
+            ).__geo_interface__,
+            name=text(opts.lang, "other_areas"),
+            style_function=lambda _f: {
+                "color": "#666666",
+                "weight": 1,
+                "fillOpacity": 0.1,
+                "dashArray": APPROXIMATE_DASH,
+                "className": "omr-neighbour",
+            },
+            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        ).add_to(m)
+    shape = data.layers.get("area")
+    if shape is not None and not shape.empty:
+        category = area.get("most_severe_category") or "udsat"
+        approximate = area["boundary_source"] == "approximate"
+        colour = CATEGORY_COLOURS.get(category, "#444444")
+        folium.GeoJson(
+            gpd.GeoDataFrame(
+                {"name": [area["name"]]}, geometry=shape.geometry.values, crs=shape.crs
+            ).__geo_interface__,
+            name=area["name"],
+            style_function=lambda _f: {
+                "color": colour,
+                "fillColor": colour,
+                "fillOpacity": 0.3,
+                "weight": 3,
+                "dashArray": APPROXIMATE_DASH if approximate else None,
+                "className": "omr-area",
+            },
+            tooltip=folium.Tooltip(
+                f"{escape(area['name'])}: {escape(text(opts.lang, 'approximate'))}"
+                if approximate
+                else str(escape(area["name"]))
+            ),
+        ).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.fit_bounds(data.bounds)
+    return render_map(m)
+
+
+def map_cache(name: str, size: int = 64) -> LRU[BuiltMap]:
+    """The app's cache of built maps called ``name``, keyed by (route, parameters, data
+    version); one per kind of map so one kind cannot push out another."""
+    return current_app.extensions.setdefault(f"omraadekort.maps.{name}", LRU(size))
+
+
+def script_response(body: str) -> Response:
+    """A map's script as its own response (pages carry no inline script)."""
+    response = Response(body + "\n", mimetype="text/javascript")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

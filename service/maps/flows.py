@@ -1,0 +1,160 @@
+"""Tile-free Folium maps of relocation flows and receiving areas.
+
+Built like every other map of the service (:mod:`service.maps.base`): no base tiles, Leaflet from
+the service itself, a deterministic map id, and the script served at its own URL so the page
+carries no inline script. The layers come from :mod:`geo.relocation.flowlines`, already in
+WGS84; only
+published counts reach them.
+"""
+
+from __future__ import annotations
+
+import folium
+import numpy as np
+from markupsafe import escape
+
+from geo.maps.layers import MapData
+from service.maps.base import BuiltMap, add_outline, new_map, render_map
+
+FLOW_COLOUR = "#7a3b8f"
+ORIGIN_COLOUR = "#CC3311"
+# ColorBrewer "Oranges", five classes: light = few movers, dark = many.
+RECEIVING_COLOURS = ("#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603")
+HIDDEN_COLOUR = "#bdbdbd"
+
+
+def _fmt(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def flow_style(width: float) -> dict:
+    """Pure style of a flow line: width by movers, one colour, round ends."""
+    return {
+        "color": FLOW_COLOUR,
+        "weight": width,
+        "opacity": 0.7,
+        "lineCap": "round",
+        "className": "omr-flow",
+    }
+
+
+def head_style() -> dict:
+    return {
+        "color": FLOW_COLOUR,
+        "weight": 1,
+        "fillColor": FLOW_COLOUR,
+        "fillOpacity": 0.9,
+        "className": "omr-flow-head",
+    }
+
+
+def flow_map(data: MapData, key: str) -> BuiltMap:
+    """Curved flow lines (width by movers, arrowhead at the destination) and the origins."""
+    m = new_map(key, data, min_zoom=5, max_zoom=14)
+    add_outline(m, data.layers["outline"])
+    origins = data.layers["origins"]
+    if len(origins):
+        folium.GeoJson(
+            origins[["name", "geometry"]].__geo_interface__,
+            name="Fraflytningsområde",
+            style_function=lambda _f: {
+                "color": ORIGIN_COLOUR,
+                "fillColor": ORIGIN_COLOUR,
+                "fillOpacity": 0.35,
+                "weight": 2,
+                "className": "omr-flow-origin",
+            },
+            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        ).add_to(m)
+    lines = data.layers["lines"]
+    if len(lines):
+        frame = lines[["origin_name", "dest_name", "movers", "width", "geometry"]].copy()
+        frame["label"] = [
+            f"{escape(o)} → {escape(d)}: {_fmt(int(n))} flyttere"
+            for o, d, n in zip(
+                frame["origin_name"], frame["dest_name"], frame["movers"], strict=True
+            )
+        ]
+        # Widest first, so that thin flows are drawn on top and stay reachable.
+        frame = frame.sort_values("width", ascending=False)
+        group = folium.FeatureGroup(name=f"Flytninger ({len(frame)})")
+        folium.GeoJson(
+            frame[["label", "width", "geometry"]].__geo_interface__,
+            style_function=lambda f: flow_style(f["properties"]["width"]),
+            highlight_function=lambda _f: {"opacity": 1.0},
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        ).add_to(group)
+        heads = data.layers["heads"]
+        if len(heads):
+            folium.GeoJson(
+                heads[["geometry"]].__geo_interface__,
+                style_function=lambda _f: head_style(),
+                interactive=False,
+            ).add_to(group)
+        group.add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.fit_bounds(data.bounds)
+    return render_map(m)
+
+
+def inflow_classes(movers: list[int | None]) -> tuple[list[int | None], list[int]]:
+    """Quantile classes (0–4) of the published inflows; None for suppressed ones.
+
+    Returns the class per value and the upper bounds of the classes (for the legend).
+    """
+    published = np.array([v for v in movers if v is not None], dtype=float)
+    if len(published) == 0:
+        return [None] * len(movers), []
+    bounds = sorted(set(np.quantile(published, [0.2, 0.4, 0.6, 0.8, 1.0]).round().astype(int)))
+    classes = [
+        None if v is None else min(int(np.searchsorted(bounds, v, side="left")), 4) for v in movers
+    ]
+    return classes, [int(b) for b in bounds]
+
+
+def receiving_style(klass: int | None) -> dict:
+    """Pure style of a receiving area: its inflow class, or grey and dashed when hidden."""
+    if klass is None:
+        return {
+            "color": "#555555",
+            "fillColor": HIDDEN_COLOUR,
+            "fillOpacity": 0.6,
+            "weight": 1,
+            "dashArray": "4 3",
+            "className": "omr-recv omr-recv-hidden",
+        }
+    return {
+        "color": "#444444",
+        "fillColor": RECEIVING_COLOURS[klass],
+        "fillOpacity": 0.85,
+        "weight": 1,
+        "className": f"omr-recv omr-recv-c{klass}",
+    }
+
+
+def receiving_map(data: MapData, key: str) -> tuple[BuiltMap, list[int]]:
+    """A choropleth of the receiving areas (or municipalities) by published inflow."""
+    m = new_map(key, data, min_zoom=5, max_zoom=14)
+    add_outline(m, data.layers["outline"])
+    layer = data.layers["receiving"]
+    bounds: list[int] = []
+    if len(layer):
+        values = [None if v is None or v != v else int(v) for v in layer["movers"].astype(object)]
+        classes, bounds = inflow_classes(values)
+        frame = layer[["name", "geometry"]].copy()
+        frame["klass"] = [-1 if c is None else c for c in classes]
+        frame["label"] = [
+            f"{escape(n)}: {_fmt(v)} tilflyttere" if v is not None else f"{escape(n)}: skjult"
+            for n, v in zip(frame["name"], values, strict=True)
+        ]
+        folium.GeoJson(
+            frame[["label", "klass", "geometry"]].__geo_interface__,
+            name="Tilflytning",
+            style_function=lambda f: receiving_style(
+                None if f["properties"]["klass"] < 0 else f["properties"]["klass"]
+            ),
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        ).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.fit_bounds(data.bounds)
+    return render_map(m), bounds

@@ -1,0 +1,1 @@
+"""Danish HTML pages, one blueprint per module (areas, indicators, flows)."""

@@ -1,0 +1,171 @@
+"""Danish HTML pages: the national map, area pages, the area index and the data sources."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+
+from geo.areas import (
+    all_areas,
+    areas_for_year,
+    get_municipality,
+    list_years,
+    municipality_names,
+    municipality_status,
+    year_summary,
+)
+from indicators.categories import CATEGORIES, LABELS_DA, PLURAL_DA, label
+from service.errors import NotFoundError
+from service.maps.base import (
+    CATEGORY_COLOURS,
+    script_response,
+)
+from service.maps.built import area_built, municipality_built, national_built
+from service.pages.panel import area_panel
+from service.params import municipality_arg, year_arg
+from service.store_access import get_store
+
+bp = Blueprint("pages", __name__)
+
+STATUS_DA = {
+    "not_listed": "Ikke på listen",
+    "unknown": "Ikke navngivet i de indlæste data",
+}
+
+
+@bp.route("/")
+@bp.route("/kort")
+def national_page():
+    store = get_store()
+    years = list_years(store)
+    year = year_arg(years)
+    areas = areas_for_year(store, year)  # raises NotFound for a year without a list
+    summary = year_summary(store, year)
+    built = national_built(year)
+    script_url = url_for("pages.national_script", year=year, v=store.data_version)
+    indicator_overlay = None
+    if request.args.get("indikator"):  # colour the areas by an indicator (service/indicator_map)
+        from service.maps.indicators import national_overlay
+
+        indicator_overlay = national_overlay(store, year, request.args["indikator"], request.args)
+        built, script_url = indicator_overlay.built, indicator_overlay.script_url
+    return render_template(
+        "pages/national.html",
+        year=year,
+        years=years,
+        areas=areas.drop(columns="geometry").to_dict("records"),
+        located=int((~areas.geometry.isna()).sum()),
+        summary=summary,
+        built=built,
+        script_url=script_url,
+        indicator_overlay=indicator_overlay,
+        colours=CATEGORY_COLOURS,
+        labels=LABELS_DA,
+        plural=PLURAL_DA,
+        label=label,
+    )
+
+
+@bp.route("/kort/<int:year>/kort.js")
+def national_script(year: int):
+    store = get_store()
+    if year not in list_years(store):
+        areas_for_year(store, year)  # raises the 404 with the list of years
+    return script_response(national_built(year).script)
+
+
+@bp.route("/omraader")
+def area_index():
+    store = get_store()
+    areas = all_areas(store)
+    return render_template(
+        "pages/areas.html",
+        areas=areas.drop(columns="geometry").to_dict("records"),
+        years=list_years(store),
+    )
+
+
+@bp.route("/omraader/<slug>")
+def area_page(slug: str):
+    info, history, built = area_built(slug)
+    store = get_store()
+    panel = area_panel(
+        store,
+        slug,
+        year_arg=request.args.get("indikatoraar"),
+        synthetic=request.args.get("data") == "syntetisk",
+    )
+    return render_template(
+        "pages/area.html",
+        area=info,
+        panel=panel,
+        history=history.to_dict("records"),
+        built=built,
+        script_url=built and url_for("pages.area_script", slug=slug, v=store.data_version),
+        colours=CATEGORY_COLOURS,
+        labels=LABELS_DA,
+        plural=PLURAL_DA,
+        status_da=STATUS_DA,
+        label=label,
+        categories=CATEGORIES,
+    )
+
+
+@bp.route("/omraader/<slug>/kort.js")
+def area_script(slug: str):
+    _info, _history, built = area_built(slug)
+    if built is None:
+        raise NotFoundError(f"area {slug!r} has no location to draw")
+    return script_response(built.script)
+
+
+@bp.route("/kommuner")
+def municipality_index():
+    store = get_store()
+    areas = all_areas(store)
+    per = areas.groupby("municipality_code")["area_id"].count()
+    names = municipality_names(store)
+    rows = [
+        {"code": code, "name": names.get(code, "ikke oplyst"), "areas": int(per.get(code, 0))}
+        for code in sorted(set(names) | set(per.index))
+    ]
+    rows = [r for r in rows if r["areas"]] + [r for r in rows if not r["areas"]]
+    return render_template("pages/municipalities.html", municipalities=rows)
+
+
+@bp.route("/kommuner/<code>")
+def municipality_page(code: str):
+    store = get_store()
+    code = municipality_arg(code)
+    municipality = get_municipality(store, code)
+    years = list_years(store)
+    year = year_arg(years)
+    status = municipality_status(store, code)
+    built = municipality_built(code, year)
+    return render_template(
+        "pages/municipality.html",
+        municipality=municipality,
+        year=year,
+        years=years,
+        status=status.to_dict("records"),
+        built=built,
+        script_url=url_for("pages.municipality_script", code=code, aar=year, v=store.data_version),
+        label=label,
+        labels=LABELS_DA,
+    )
+
+
+@bp.route("/kommuner/<code>/kort.js")
+def municipality_script(code: str):
+    store = get_store()
+    code = municipality_arg(code)
+    get_municipality(store, code)
+    year = year_arg(list_years(store))
+    areas_for_year(store, year)  # 404 for a year without a list
+    return script_response(municipality_built(code, year).script)
+
+
+@bp.route("/om")
+def about():
+    store = get_store()
+    provenance = store.read("provenance").to_dict("records")
+    return render_template("pages/about.html", provenance=provenance, meta=store.meta())

@@ -1,0 +1,38 @@
+"""Jinja filters and globals shared by every template."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from indicators.catalogue import CATALOGUE
+from service.assets import vendor_url
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and globals on ``app``'s Jinja environment."""
+    app.jinja_env.globals["vendor_url"] = vendor_url
+    app.jinja_env.globals["indicator_choices"] = indicator_choices
+    app.jinja_env.filters["source_items"] = source_items
+    app.jinja_env.filters["source_host"] = source_host
+
+
+def indicator_choices() -> list[tuple[str, str]]:
+    """(code, short Danish label) of every catalogue indicator, for selection lists."""
+    return [(code, ind.short_da) for code, ind in CATALOGUE.items()]
+
+
+def source_items(sources: list[str]) -> list[str]:
+    """Split '|' or ';' separated source strings into unique items, in order."""
+    items: list[str] = []
+    for text in sources:
+        for part in str(text).replace(";", "|").split("|"):
+            part = part.strip()
+            if part and part not in items:
+                items.append(part)
+    return items
+
+
+def source_host(url: str) -> str:
+    """A short label for a source URL: its host without ``www.``."""
+    host = url.split("/")[2] if "//" in url else url
+    return host.removeprefix("www.")

@@ -1,0 +1,87 @@
+"""The few interface strings that embeds offer in English as well as Danish.
+
+The site is Danish; embeds take ``sprog=en`` for municipal pages in English.
+"""
+
+from __future__ import annotations
+
+from indicators.categories import LABELS_DA, label
+
+LANGUAGES = ("da", "en")
+
+LABELS_EN = {
+    "udsat": "Vulnerable housing area",
+    "parallelsamfund": "Parallel society",
+    "omdannelsesomraade": "Transformation area",
+    "forebyggelsesomraade": "Prevention area",
+}
+
+TEXTS = {
+    "da": {
+        "national_title": "Udpegede boligområder pr. 1. december {year}",
+        "municipality_title": "Udpegede boligområder i {name} Kommune, 1. december {year}",
+        "area_title": "{name}, {municipality} Kommune",
+        "show_table": "Vis som tabel",
+        "show_map": "Vis kort",
+        "open_full": "Åbn i Områdekort",
+        "approximate": "omtrentlig placering, ikke officiel afgrænsning",
+        "no_location": "placering ikke oplyst",
+        "area": "Område",
+        "municipality": "Kommune",
+        "category": "Kategori",
+        "location": "Placering",
+        "not_listed": "Ikke navngivet på listen dette år",
+        "go_to_area": "Gå til områdets side",
+        "map_label": "Kort: {title}. Samme indhold findes som tabel via linket «{table}».",
+        "legend": "Signaturforklaring",
+        "dashed": "Stiplet kant: omtrentlig placering, ikke officiel afgrænsning",
+        "status": "Status",
+        "caption": "{n} områder",
+        "source": "Kilde: Områdekort (officielle lister, se Om data)",
+        "municipality_suffix": "Kommune",
+        "other_areas": "Andre områder",
+        "boundary": "Kommunegrænse",
+    },
+    "en": {
+        "national_title": "Designated housing areas, 1 December {year}",
+        "municipality_title": "Designated housing areas in {name} Municipality, 1 December {year}",
+        "area_title": "{name}, {municipality} Municipality",
+        "show_table": "Show as table",
+        "show_map": "Show map",
+        "open_full": "Open in Områdekort",
+        "approximate": "approximate location, not an official boundary",
+        "no_location": "location not published",
+        "area": "Area",
+        "municipality": "Municipality",
+        "category": "Category",
+        "location": "Location",
+        "not_listed": "Not named on this year's list",
+        "go_to_area": "Open the area's page",
+        "map_label": "Map: {title}. The same content is available as a table via «{table}».",
+        "legend": "Legend",
+        "dashed": "Dashed edge: approximate location, not an official boundary",
+        "status": "Status",
+        "caption": "{n} areas",
+        "source": "Source: Områdekort (official lists, see About the data)",
+        "municipality_suffix": "Municipality",
+        "other_areas": "Other areas",
+        "boundary": "Municipal boundary",
+    },
+}
+
+
+def category_label(category: str | None, lang: str) -> str:
+    if category is None:
+        return TEXTS[lang]["not_listed"]
+    return (LABELS_EN if lang == "en" else LABELS_DA)[category]
+
+
+def text(lang: str, key: str, **values) -> str:
+    return TEXTS[lang][key].format(**values)
+
+
+def year_category_label(category: str, year: int) -> str:
+    """The Danish name of a category in the term of ``year``'s law (old ghetto lists included)."""
+    if category == "ghettoomraade":
+        return "Ghettoområde (regler før 2018)"
+    return label(category, year)
