@@ -114,6 +114,21 @@ class AreaChange:
     aliases: list[dict] = field(default_factory=list)
     counterparts: list[dict] = field(default_factory=list)  # the other side of a rename
 
+    @property
+    def map_class(self) -> str:
+        """``entered``, ``left``, ``changed`` or ``renamed``: the colour on the changes map.
+
+        An ``uncertain`` area is drawn by the direction its known and possible changes take
+        (only arrivals: entered; only departures: left; both: changed).
+        """
+        if self.kind in ("renamed", "split", "merged"):
+            return "renamed"
+        if self.kind != "uncertain":
+            return self.kind
+        up = bool(self.entered or self.possibly_entered)
+        down = bool(self.left or self.possibly_left)
+        return "changed" if up == down else ("entered" if up else "left")
+
 
 @dataclass
 class CategoryChanges:
@@ -158,7 +173,7 @@ class ListChanges:
             "rule_after": self.rule_after,
             "rules_changed": self.rules_changed,
             "categories": [asdict(c) for c in self.categories],
-            "areas": [asdict(a) for a in self.areas],
+            "areas": [{**asdict(a), "map_class": a.map_class} for a in self.areas],
         }
 
 

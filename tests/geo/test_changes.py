@@ -146,3 +146,18 @@ def test_an_alias_pair_is_shown_as_a_rename(default_store: Store):
     assert "groenneparken" not in fore.entered and "agervang" not in parallel.left
     assert {"from": ["agervang"], "to": ["groenneparken"], "kind": "renamed"} in parallel.renamed
     assert {"from": ["agervang"], "to": ["groenneparken"], "kind": "renamed"} in fore.renamed
+
+
+def test_changes_map_layers(built_store: Store):
+    from geo.maps.changes import changes_map_data
+
+    changes = list_changes(built_store, 2021)
+    data = changes_map_data(built_store, changes)
+    areas = data.layers["areas"]
+    assert areas.crs.to_epsg() == 4326
+    drawn = set(areas["area_id"]) | set(data.layers["unlocated"]["area_id"])
+    assert drawn == {a.area_id for a in changes.areas}
+    by_id = dict(zip(areas["area_id"], areas["map_class"], strict=True))
+    assert by_id["solbakken"] == "left"  # left two lists; whether still udsat is unknown
+    assert by_id["charlotteager"] == "entered"  # one of the first forebyggelsesområder
+    assert not areas.set_index("area_id").loc["solbakken", "certain"]
