@@ -4,7 +4,7 @@ Everything on a fact sheet comes from here, each fact with its source: the area'
 history, the criteria against the thresholds for every year with published values, a
 relocation summary read from the *protected* flow cube (never raw moves; a count the
 disclosure control does not publish is reported as suppressed), the development plan's facts
-when the store has them, and the provenance of every dataset used. The service turns a
+(:func:`indicators.plans.plan_facts`), and the provenance of every dataset used. The service turns a
 :class:`FactSheet` into HTML and the HTML into PDF; the map is drawn by
 :mod:`geo.maps.static`.
 """
@@ -29,12 +29,21 @@ from geo.relocation.analyses import (
     reason_split,
 )
 from geo.store import Store
+from indicators.plans import FACT_TYPES, plan_facts
 from indicators.rules import evaluate, rule_for_year
 from indicators.rules.history import ListHistory
 from indicators.values import read_indicators
 
 # Datasets an area's sheet draws on (provenance rows whose dataset name starts with these).
-_AREA_DATASETS = ("areas", "designations", "list_counts", "indicators", "moves", "outline")
+_AREA_DATASETS = (
+    "areas",
+    "designations",
+    "list_counts",
+    "indicators",
+    "plan_facts",
+    "moves",
+    "outline",
+)
 
 
 @dataclass
@@ -80,7 +89,7 @@ class FactSheet:
     areas: list[dict] = field(default_factory=list)  # municipality: each area's years
     flows: FlowSummary | None = None
     area_flows: list[dict] = field(default_factory=list)  # municipality: movers per area
-    plan: list[dict] | None = None  # the development plan's facts, when known
+    plan: list[dict] = field(default_factory=list)  # the development plan's facts (may be none)
     sources: list[dict] = field(default_factory=list)  # dataset, description, source, licence
 
 
@@ -167,6 +176,30 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return out
 
 
+def _plan_rows(store: Store, area_id: str) -> list[dict]:
+    """The development plan's facts (:func:`indicators.plans.plan_facts`), one row per fact."""
+    plan = plan_facts(store, area_id)
+    rows = []
+    for row in plan.rows:
+        for fact in row.facts:
+            kind = FACT_TYPES.get(fact.fact_type)
+            rows.append(
+                {
+                    "row": row.label_da,
+                    "label_da": fact.label_da,
+                    "label_en": kind.label_en if kind is not None else fact.label_da,
+                    "part": fact.part,
+                    "figure_da": fact.figure_da,
+                    "number": fact.number,
+                    "approximate": fact.approximate,
+                    "date": fact.date,
+                    "source": fact.source_url,
+                    "conflict_note": fact.conflict_note,
+                }
+            )
+    return rows
+
+
 def _flow_summary(flows: FlowData | None, area_id: str) -> FlowSummary | None:
     if flows is None:
         return None
@@ -224,6 +257,7 @@ def area_fact_sheet(store: Store, area_id: str, flows: FlowData | None = None) -
         history=_records(history),
         criteria=_criteria_years(store, area_id, listed_years),
         indicators=_indicator_rows(store, area_id),
+        plan=_plan_rows(store, area_id),
         flows=_flow_summary(flows, area_id),
         sources=_sources(store, _AREA_DATASETS),
     )

@@ -52,3 +52,10 @@ def test_unknown_ids_are_not_found(default_store: Store):
         area_fact_sheet(default_store, "no-such-area")
     with pytest.raises(NotFound):
         municipality_fact_sheet(default_store, "0999")
+
+
+def test_area_sheet_carries_the_development_plan(default_store: Store):
+    sheet = area_fact_sheet(default_store, "gellerupparken-toveshoej")
+    demolition = [p for p in sheet.plan if p["row"] == "Nedrivning"]
+    assert demolition and all(p["source"].startswith("http") for p in demolition)
+    assert any(s["dataset"] == "plan_facts" for s in sheet.sources)
