@@ -6,14 +6,14 @@ STORE  ?= var/omraadekort.gpkg
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run install install-test test check lint format bench bench-relocation store serve-dev chromium clean
+.PHONY: run install install-test test check lint format bench bench-relocation store serve-dev chromium pdf-libs pdf-tools clean
 
 ## make run: install everything, build the default store if absent, serve with gunicorn
 run: install store
 	$(BIN)/omraadekort serve --store $(STORE) --host $(HOST) --port $(PORT)
 
 ## make test: install the test tools and the system Chromium, lint, type-check, run the whole suite
-test: install-test chromium
+test: install-test chromium pdf-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -21,13 +21,13 @@ test: install-test chromium
 
 ## make check: the fast loop (lint, types, layer contracts, unit and service tests; no browser,
 ## no `slow` tests)
-check: install-test
+check: install-test pdf-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest -m "not browser and not slow" -q
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed pdf-libs
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,21 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The PDF fact sheets (WeasyPrint) need Pango and fonts from Debian; installed here, never
+# fetched at run time.
+pdf-libs:
+	@{ ldconfig -p | grep -q 'libpango-1.0.so.0' && ldconfig -p | grep -q 'libpangoft2-1.0.so.0' \
+	   && fc-list 2>/dev/null | grep -qi 'DejaVu Sans'; } || { \
+	  echo "installing Debian's Pango and DejaVu fonts for the PDF fact sheets"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig; }
+
+# The tests read the fact sheets back with pdftotext and draw their first page with pdftoppm.
+pdf-tools:
+	@command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || { \
+	  echo "installing Debian's poppler-utils for the PDF tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; }
 
 # A new store gets the embedded facts plus the synthetic demo moves (labelled "syntetiske
 # eksempeldata" wherever shown), so the relocation pages have something to show; an existing

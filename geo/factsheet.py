@@ -190,6 +190,7 @@ def _plan_rows(store: Store, area_id: str) -> list[dict]:
                     "label_en": kind.label_en if kind is not None else fact.label_da,
                     "part": fact.part,
                     "figure_da": fact.figure_da,
+                    "unit": fact.unit,
                     "number": fact.number,
                     "approximate": fact.approximate,
                     "date": fact.date,
