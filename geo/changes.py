@@ -340,28 +340,33 @@ def _explain(
 ) -> Explanation:
     before_year, year = years
     rule_b, rule_a = rule_for_year(before_year).name, rule_for_year(year).name
-    base = {
-        "category": category,
-        "direction": direction,
-        "rule_before": rule_b,
-        "rule_after": rule_a,
-    }
+
+    def explanation(
+        reason: str, assumed: bool = False, criteria: list[CriterionShift] | None = None
+    ) -> Explanation:
+        return Explanation(
+            category=category,
+            direction=direction,
+            decided=criteria is not None,
+            reason=reason,
+            rule_before=rule_b,
+            rule_after=rule_a,
+            residents_assumed=assumed,
+            criteria=criteria or [],
+        )
+
     if category not in rule_for_year(before_year).categories:
-        return Explanation(**base, decided=False, reason="new_category")
+        return explanation("new_category")
     after, assumed = ev.verdict(area_id, year, listed=listed[1])
     before, _ = ev.verdict(area_id, before_year, listed=listed[0])
     if after is None:
-        return Explanation(**base, decided=False, reason="no_values")
+        return explanation("no_values")
     expected = direction == "entered"
     computed = after.status.get(category)
     if computed is None:
-        return Explanation(
-            **base, decided=False, reason="values_undecided", residents_assumed=assumed
-        )
+        return explanation("values_undecided", assumed)
     if computed is not expected:
-        return Explanation(
-            **base, decided=False, reason="values_disagree", residents_assumed=assumed
-        )
+        return explanation("values_disagree", assumed)
     earlier = {c.key: c for c in before.criteria} if before is not None else {}
     shifts = []
     for c in after.criteria:
@@ -388,12 +393,8 @@ def _explain(
             )
         )
     if not shifts:
-        return Explanation(
-            **base, decided=False, reason="values_undecided", residents_assumed=assumed
-        )
-    return Explanation(
-        **base, decided=True, reason="criteria", residents_assumed=assumed, criteria=shifts
-    )
+        return explanation("values_undecided", assumed)
+    return explanation("criteria", assumed, shifts)
 
 
 # -- renames ---------------------------------------------------------------------------------
@@ -522,7 +523,10 @@ def list_changes(store: Store, year: int) -> ListChanges:
             after=a,
             most_severe_before=_most_severe(b),
             most_severe_after=_most_severe(a),
-            **diff,
+            entered=diff["entered"],
+            left=diff["left"],
+            possibly_entered=diff["possibly_entered"],
+            possibly_left=diff["possibly_left"],
             sources_before=before.sources.get(area_id, []),
             sources_after=after.sources.get(area_id, []),
             aliases=aliases.get(area_id, []),

@@ -1,0 +1,89 @@
+"""Benchmark: the PDF fact sheet of Gellerupparken/Toveshøj (and Aarhus Kommune), cold and warm.
+
+Builds a store (the embedded facts plus the labelled synthetic demo moves), then times
+``/omraader/gellerupparken-toveshoej/faktaark.pdf`` through the Flask test client: the first
+request of a fresh app (cold: map, flows cube, fonts) and the next ones (warm). Writes the last
+PDF and its first page as PNG (pdftoppm, 100 dpi) to ``var/bench/`` so it can be looked at.
+
+    .venv/bin/python bench/factsheet.py [--store PATH] [--repeats N]
+
+Target (issue 16): under 2 s warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from geo.relocation.synthetic import store_demo_moves  # noqa: E402
+from geo.seed import build_default_store  # noqa: E402
+from geo.store import Store  # noqa: E402
+from service import create_app  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "var" / "bench"
+SHEETS = {
+    "area": "/omraader/gellerupparken-toveshoej/faktaark.pdf",
+    "area (en)": "/omraader/gellerupparken-toveshoej/faktaark.pdf?sprog=en",
+    "municipality": "/kommuner/0751/faktaark.pdf",
+}
+
+
+def measure(store_path: Path, url: str, repeats: int) -> tuple[float, list[float], bytes]:
+    client = create_app({"STORE_PATH": str(store_path), "ACCESS_LOG": False}).test_client()
+    t0 = time.perf_counter()
+    first = client.get(url)
+    cold = time.perf_counter() - t0
+    assert first.status_code == 200, first.data[:300]
+    warm, body = [], first.data
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        warm.append(time.perf_counter() - t0)
+        body = response.data
+    return cold, warm, body
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, default=None)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        store_path = args.store
+        if store_path is None:
+            store_path = Path(tmp) / "store.gpkg"
+            build_default_store(Store(store_path))
+            store_demo_moves(Store(store_path))
+        OUT.mkdir(parents=True, exist_ok=True)
+        print(
+            f"{'sheet':<14} {'cold s':>7} {'warm median s':>14} {'warm max s':>11} {'KB':>6} pages"
+        )
+        for name, url in SHEETS.items():
+            cold, warm, body = measure(store_path, url, args.repeats)
+            pdf = OUT / f"factsheet-{name.replace(' ', '').replace('(', '-').strip(')')}.pdf"
+            pdf.write_bytes(body)
+            pages = body.count(b"/Type /Page\n") or body.count(b"/Type /Page") - body.count(
+                b"/Type /Pages"
+            )
+            print(
+                f"{name:<14} {cold:7.2f} {statistics.median(warm):14.2f} {max(warm):11.2f} "
+                f"{len(body) / 1024:6.0f} {pages}"
+            )
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", str(pdf), str(pdf)[:-4]],
+                check=True,
+            )
+        print(f"PDFs and first pages (PNG) in {OUT}")
+        with open("/proc/loadavg") as f:
+            print("load average:", f.read().strip())
+
+
+if __name__ == "__main__":
+    main()
