@@ -367,6 +367,7 @@ def _import_areas(
     areas = store.read("areas").copy()
     aliases = store.read("aliases")
     id_col = _find_field(data, id_field, "id field") if id_field else None
+    name_col: str | None
     if name_field:
         name_col = _find_field(data, name_field, "name field")
     else:

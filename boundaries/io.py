@@ -75,6 +75,7 @@ class BoundaryFile:
 
     @property
     def fields(self) -> list[str]:
+        """The attribute fields of the file (its columns without the geometry)."""
         return [str(c) for c in self.frame.columns if c != self.frame.geometry.name]
 
 

@@ -22,7 +22,7 @@ LICENCE = "Natural Earth: public domain; world-atlas: ISC"
 
 
 class OutlineMissing(FileNotFoundError):
-    pass
+    """Denmark's outline file is not installed (``npm ci`` installs it)."""
 
 
 def load_outline(path: str | Path | None = None) -> gpd.GeoDataFrame:

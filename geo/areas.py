@@ -22,6 +22,7 @@ def list_years(store: Store) -> list[int]:
 
 
 def require_year(store: Store, year: int) -> int:
+    """``year`` if the store has a list for it; :class:`NotFound` otherwise."""
     years = list_years(store)
     if year not in years:
         raise NotFound(
@@ -142,6 +143,7 @@ def year_summary(store: Store, year: int) -> list[dict]:
 
 
 def get_area(store: Store, area_id: str) -> pd.Series:
+    """One area by id, with its municipality's name; :class:`NotFound` for an unknown id."""
     areas = store.read("areas")
     match = areas[areas["area_id"] == area_id]
     if match.empty:
@@ -190,6 +192,7 @@ def area_history(store: Store, area_id: str) -> pd.DataFrame:
 
 
 def areas_in_municipality(store: Store, code: str) -> gpd.GeoDataFrame:
+    """The areas of the municipality with the (four-digit) ``code``."""
     areas = store.read("areas")
     return _with_municipality(areas[areas["municipality_code"] == code], store)
 

@@ -25,6 +25,7 @@ class LRU(Generic[V]):
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, default: V | None = None) -> V | None:
+        """The value under ``key`` (now the most recently used), or ``default``."""
         with self._lock:
             if key not in self._items:
                 return default
@@ -32,6 +33,7 @@ class LRU(Generic[V]):
             return self._items[key]
 
     def put(self, key: Hashable, value: V) -> None:
+        """Store ``value`` under ``key``, evicting the least recently used beyond the size."""
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -52,6 +54,7 @@ class LRU(Generic[V]):
         return value
 
     def clear(self) -> None:
+        """Forget every entry."""
         with self._lock:
             self._items.clear()
 

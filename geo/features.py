@@ -69,6 +69,8 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
 
 @dataclass
 class FeaturePage:
+    """One page of a collection's features, in the requested CRS, with the total matched."""
+
     features: gpd.GeoDataFrame  # in the requested CRS
     number_matched: int
     crs_uri: str
@@ -87,6 +89,7 @@ def _collection_frame(store: Store, collection: str, year: int | None) -> gpd.Ge
 
 
 def collection_extent(store: Store, collection: str) -> list[float] | None:
+    """The WGS84 bounding box of a collection's located features, or None when it has none."""
     frame = _collection_frame(store, collection, None)
     frame = frame[~frame.geometry.isna()]
     if frame.empty:
@@ -204,4 +207,5 @@ def to_geopackage_bytes(frame: gpd.GeoDataFrame, layer: str) -> bytes:
 
 
 def municipality_lookup(store: Store) -> dict[str, str]:
+    """Municipality code → name (the same as :func:`geo.areas.municipality_names`)."""
     return municipality_names(store)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -83,7 +84,7 @@ class AreaMatcher:
     def __init__(
         self,
         areas: list[tuple[str, str, str | None]],
-        aliases: list[tuple[str, str]] = (),
+        aliases: Sequence[tuple[str, str]] = (),
     ):
         # areas: (area_id, name, municipality_code)
         self._areas = {a: (n, m) for a, n, m in areas}
@@ -95,6 +96,7 @@ class AreaMatcher:
         return {a: v for a, v in self._areas.items() if v[1] in (municipality, None)}
 
     def match(self, name: str, municipality: str | None = None) -> str | None:
+        """The area id that ``name`` (in ``municipality`` if given) names, or None."""
         import difflib
 
         try:

@@ -112,7 +112,8 @@ def _signature(path: Path) -> tuple[int, int, int]:
 
 def _writable(path: Path) -> bool:
     """True when ``path`` may be written: the permission bits allow it (also for root, who
-    ``os.access`` would always allow) and the process may."""
+    ``os.access`` would always allow) and the process may.
+    """
     try:
         mode = path.stat().st_mode
     except OSError:
@@ -174,6 +175,7 @@ class Store:
     # -- reading ---------------------------------------------------------------------------
 
     def exists(self) -> bool:
+        """True when the store's file exists."""
         return self.path.is_file()
 
     def _check(self) -> tuple[int, int, int]:
@@ -203,10 +205,12 @@ class Store:
             ) from exc
 
     def layers(self) -> list[str]:
+        """The names of the store's layers and tables (cached per file signature)."""
         self._check()
         return self._list_layers()
 
     def has(self, name: str) -> bool:
+        """True when the store has the layer or table ``name``."""
         return name in self.layers()
 
     def read(self, name: str) -> pd.DataFrame:
@@ -293,6 +297,7 @@ class Store:
 
     @property
     def lock_path(self) -> Path:
+        """The lock file that serialises writers (beside the store)."""
         return self.path.with_name(self.path.name + ".lock")
 
     def _refuse_read_only(self) -> None:
@@ -347,7 +352,8 @@ class Store:
 
     def _remove_stale_temps(self) -> list[Path]:
         """Remove temporary copies left by writers that were killed (we hold the lock, so no
-        live writer owns one)."""
+        live writer owns one).
+        """
         pattern = re.compile(
             re.escape(self.path.name + _TEMP_MARK)
             + r"[A-Za-z0-9_]+\.gpkg(?:-journal|-wal|-shm)?"
@@ -471,6 +477,7 @@ class StoreWriter:
         self.written: list[str] = []
 
     def write(self, name: str, frame: pd.DataFrame) -> None:
+        """Replace the layer or table ``name`` with ``frame`` in the working copy."""
         if name not in SPATIAL_LAYERS and name not in TABLES:
             raise ValueError(f"unknown store layer {name!r}")
         if name in SPATIAL_LAYERS:

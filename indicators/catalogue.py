@@ -34,9 +34,11 @@ class Unit:
     whole: bool = False
 
     def contains(self, value: float) -> bool:
+        """True when ``value`` lies within the unit's plausible range (bounds included)."""
         return self.minimum <= value <= self.maximum
 
     def range_text(self) -> str:
+        """The plausible range in words, for error messages."""
         return f"{self.minimum:g} to {self.maximum:g} ({self.code})"
 
 
@@ -74,6 +76,7 @@ class Indicator:
 
     @property
     def unit_info(self) -> Unit:
+        """The indicator's unit with its plausible range."""
         return UNITS[self.unit]
 
 

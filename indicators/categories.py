@@ -59,6 +59,7 @@ def parse_category(value: object) -> str | None:
 
 
 def most_severe(categories: list[str] | set[str]) -> str:
+    """The most severe of ``categories`` (omdannelsesområde before parallelsamfund, …)."""
     return max(categories, key=SEVERITY.__getitem__)
 
 

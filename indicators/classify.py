@@ -45,7 +45,8 @@ def assess_area(
     """The verdict of one area in one list year (the rule of that year unless named).
 
     ``extra_values`` fill in values the store does not have (e.g. the residents floor, to
-    say what the criteria decide if the area has 1,000 residents)."""
+    say what the criteria decide if the area has 1,000 residents).
+    """
     version = get_rule(rule) if rule else rule_for_year(year)
     values = values_by_area(read_indicators(store, synthetic=synthetic), year).get(area_id, {})
     if extra_values:
@@ -160,6 +161,7 @@ def classify(
 
 
 def years_with_values(store, *, synthetic: bool = False) -> list[int]:
+    """The years for which the store has indicator values (real ones unless ``synthetic``)."""
     frame = read_indicators(store, synthetic=synthetic)
     return sorted(int(y) for y in frame["year"].dropna().unique())
 

@@ -211,7 +211,8 @@ def _plan_events(store) -> list[Event]:
 
 def timeline(store) -> list[Event]:
     """The timeline 2018–2030: the evaluation's milestones (seed 000 and 001), the law, every
-    list year the store knows and every dated plan decision, in date order."""
+    list year the store knows and every dated plan decision, in date order.
+    """
     events = [
         *_seed_events(),
         *_list_events(store),

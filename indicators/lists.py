@@ -29,6 +29,8 @@ _FILE_COLUMNS = {
 
 @dataclass
 class ListRow:
+    """One row of a designation list: an area named on a year's list in a category."""
+
     year: int
     area_name: str
     municipality_code: str
@@ -129,6 +131,8 @@ def parse_list_rows(
         if row_problems:
             problems.extend(row_problems)
             continue
+        # every cell parsed (a problem would have been recorded above)
+        assert year is not None and code is not None and category is not None
         slug = area_slug(name)
         key = (year, slug, category)
         if key in seen:

@@ -577,7 +577,8 @@ def validate_plan_table(
 
 def load_default_plans(areas: pd.DataFrame, aliases: pd.DataFrame) -> pd.DataFrame:
     """The embedded plan facts (``data/default/development_plans.csv``), validated against
-    the given areas exactly like an import."""
+    the given areas exactly like an import.
+    """
     raw = pd.read_csv(DEFAULT_FILE, dtype=str, keep_default_na=False)
     return validate_plan_table(
         raw,
@@ -621,7 +622,8 @@ def _defaults_for(store) -> pd.DataFrame:
 
 def read_plan_facts(store) -> pd.DataFrame:
     """Every plan fact in the store. A store built before plans were stored reads the
-    embedded facts (matched to its areas), so no page says "ikke oplyst" for a known fact."""
+    embedded facts (matched to its areas), so no page says "ikke oplyst" for a known fact.
+    """
     if TABLE in store.layers():
         return _normalise(store.read(TABLE))
     return _defaults_for(store)

@@ -116,7 +116,8 @@ def survey() -> tuple[SurveyValue, ...]:
 
 def survey_by_measure() -> list[dict]:
     """The survey grouped for charts and tables: one entry per measure with its values per
-    (group, year), in a fixed order (helhedsplan, almen, befolkning; older year first)."""
+    (group, year), in a fixed order (helhedsplan, almen, befolkning; older year first).
+    """
     order = list(GROUPS)
     out: dict[str, dict] = {}
     for v in survey():

@@ -276,7 +276,8 @@ _DEFAULTS_CACHE: dict[tuple[str, str], pd.DataFrame] = {}
 
 def read_reports(store) -> pd.DataFrame:
     """Every report in the store; a store built before reports were stored reads the
-    embedded ones."""
+    embedded ones.
+    """
     if TABLE in store.layers():
         return _normalise(store.read(TABLE))
     key = (str(store.path), store.data_version)
@@ -294,7 +295,8 @@ def filter_reports(
     year: int | None = None,
 ) -> pd.DataFrame:
     """Reports of one track, one area (reports naming the area) and one year; newest first,
-    reports without a year last."""
+    reports without a year last.
+    """
     if track is not None and track not in TRACKS:
         raise ValueError(f"track was {track!r} but is expected to be one of {list(TRACKS)}")
     out = reports

@@ -65,6 +65,7 @@ YEAR_RANGE = (1980, 2100)
 
 
 def empty_frame() -> pd.DataFrame:
+    """An indicator table with no rows and the store's columns and types."""
     return pd.DataFrame(
         {
             "area_id": pd.Series([], dtype=str),
@@ -142,7 +143,8 @@ def write_default_indicators(writer, area_ids: set[str]) -> int:
 def read_indicators(store, *, synthetic: bool | None = False) -> pd.DataFrame:
     """The store's indicator values (real ones by default; ``synthetic=True`` for the
     synthetic example data only, ``None`` for both). An older store without the table reads
-    as empty."""
+    as empty.
+    """
     frame = empty_frame() if TABLE not in store.layers() else _normalise(store.read(TABLE))
     if synthetic is None:
         return frame
@@ -150,6 +152,7 @@ def read_indicators(store, *, synthetic: bool | None = False) -> pd.DataFrame:
 
 
 def has_synthetic(store) -> bool:
+    """True when the store holds synthetic example indicator values."""
     return bool(len(read_indicators(store, synthetic=True)))
 
 

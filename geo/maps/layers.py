@@ -22,12 +22,15 @@ AREA_CONTEXT_M = 2500.0  # ground around an area shown on its page
 
 @dataclass
 class MapData:
+    """What one map draws: its layers in WGS84, its bounds and the zoom it opens at."""
+
     layers: dict[str, gpd.GeoDataFrame]
     bounds: list[list[float]]  # [[south, west], [north, east]] in WGS84
     zoom: int
 
 
 def wgs84_bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` of ``frame`` in WGS84, as Leaflet wants bounds."""
     minx, miny, maxx, maxy = frame.to_crs("EPSG:4326").total_bounds
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 

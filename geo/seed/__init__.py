@@ -32,6 +32,7 @@ def _read(name: str) -> pd.DataFrame:
 
 
 def load_counts() -> pd.DataFrame:
+    """The official number of areas per list year and category (``list_counts.csv``)."""
     counts = _read("list_counts.csv")
     counts["year"] = counts["year"].astype(int)
     counts["count"] = counts["count"].astype(int)
@@ -39,6 +40,7 @@ def load_counts() -> pd.DataFrame:
 
 
 def load_municipality_info() -> pd.DataFrame:
+    """Names and main towns of the municipalities concerned (``municipalities.csv``)."""
     info = _read("municipalities.csv")
     info["code"] = info["code"].map(municipality_code)
     for col in ("town_lat", "town_lon"):

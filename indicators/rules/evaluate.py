@@ -116,6 +116,7 @@ def with_overrides(rule: RuleVersion, overrides: Mapping[str, float] | None) -> 
                 raise ValueError(f"`omdannelse_years` was {value!r} but must be from 1 to 15")
         else:
             gate = rule.base if key == "min_met" else rule.forebyggelse
+            assert gate is not None  # override_keys() offers forebyggelse keys only with a gate
             if value != int(value) or not 1 <= value <= len(gate.criteria):
                 raise ValueError(
                     f"`{key}` was {value!r} but must be a whole number from 1 to "
@@ -164,6 +165,7 @@ def _criterion_result(
     if fallback is not None and values.get(fallback[0]) is not None:
         indicator, threshold, source = fallback
         value = values[indicator]
+        assert value is not None  # checked in the condition above
         return CriterionResult(
             key=c.key,
             group=group,
@@ -223,7 +225,7 @@ def _results(
     out += [_criterion_result(c, base_group, values, year) for c in rule.base.criteria]
     if rule.parallel is not None:
         out.append(_criterion_result(rule.parallel, "parallelsamfund", values, year))
-    if rule.forebyggelse_gate is not None:
+    if rule.forebyggelse_gate is not None and rule.forebyggelse is not None:
         out.append(_criterion_result(rule.forebyggelse_gate, "forebyggelsesomraade", values, year))
         out += [
             _criterion_result(c, "forebyggelsesomraade", values, year)

@@ -186,6 +186,7 @@ class ListHistory:
                 )
 
     def statuses(self, area_id: str, *, use_earlier: bool = True) -> list[YearStatus]:
+        """The area's parallelsamfund status per list year (old ghetto lists as proxy if asked)."""
         out = []
         for year in self.list_years:
             if (area_id, year) in self.parallel:
@@ -224,7 +225,8 @@ class ListHistory:
 
 def subset_check(designations: pd.DataFrame, counts: pd.DataFrame) -> list[dict]:
     """Per list year: parallelsamfund ⊂ udsat, omdannelse ⊂ parallelsamfund, forebyggelse ∩
-    udsat = ∅ in the named lists, and the same order in the official counts."""
+    udsat = ∅ in the named lists, and the same order in the official counts.
+    """
     out = []
     sets = {
         (int(y), c): set(g["area_id"]) for (y, c), g in designations.groupby(["year", "category"])
@@ -305,7 +307,8 @@ def history_report(
     designations: pd.DataFrame, counts: pd.DataFrame, earlier: pd.DataFrame | None
 ) -> dict:
     """The whole list-history check: subsets, and the omdannelse years for N = 4 and 5,
-    counted from the lists since 2018 alone and with the old ghetto lists as proxy."""
+    counted from the lists since 2018 alone and with the old ghetto lists as proxy.
+    """
     history = ListHistory(designations, counts, earlier)
     report: dict = {"subsets": subset_check(designations, counts), "omdannelse": []}
     for use_earlier in (False, True):
@@ -344,7 +347,8 @@ def history_report(
 
 def _verdict(rows: list[dict]) -> list[dict]:
     """Per list year and counting mode: which N has no disagreement, and whether the year
-    tells them apart (one N disagrees while the other does not)."""
+    tells them apart (one N disagrees while the other does not).
+    """
     out = []
     by_key: dict[tuple[bool, int], dict[int, dict]] = {}
     for r in rows:
@@ -363,6 +367,7 @@ def _verdict(rows: list[dict]) -> list[dict]:
 
 
 def history_report_for_store(store) -> dict:
+    """The list-history check (:func:`history_report`) on the store's lists."""
     return history_report(
         store.read("designations"), store.read("list_counts"), read_earlier_lists(store)
     )

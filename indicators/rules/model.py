@@ -26,7 +26,8 @@ COMPARISONS = {
 
 def compare(value: float, comparison: str, threshold: float) -> bool:
     """Apply a comparison code. ``gt`` is strict (a value *on* the threshold does not exceed
-    it); ``ge`` includes the threshold."""
+    it); ``ge`` includes the threshold.
+    """
     if comparison == "gt":
         return value > threshold
     if comparison == "ge":
@@ -57,6 +58,7 @@ class Criterion:
     fallback: tuple[tuple[int, str, float, str], ...] = ()
 
     def fallback_for(self, year: int) -> tuple[str, float, str] | None:
+        """The (indicator, threshold, source) used instead in ``year``, if any."""
         for y, indicator, threshold, source in self.fallback:
             if y == year:
                 return indicator, threshold, source
@@ -92,6 +94,7 @@ class RuleVersion:
     sources: tuple[str, ...] = ()
 
     def applies_to(self, year: int) -> bool:
+        """True when the rule version is in force for the list of ``year``."""
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
 
     def criteria(self) -> list[Criterion]:
@@ -125,6 +128,7 @@ class CriterionResult:
     basis: str = ""  # how the value was compared (e.g. the fallback used)
 
     def to_dict(self) -> dict:
+        """The record as plain data (JSON-ready)."""
         return asdict(self)
 
 
@@ -148,6 +152,7 @@ class OmdannelseCount:
     years: list[YearStatus] = field(default_factory=list)
 
     def to_dict(self) -> dict:
+        """The record as plain data (JSON-ready)."""
         return asdict(self)
 
 
@@ -169,6 +174,7 @@ class Verdict:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
+        """The record as plain data (JSON-ready)."""
         return {
             "area_id": self.area_id,
             "year": self.year,

@@ -28,6 +28,7 @@ def all_of(*values: bool | None) -> bool | None:
 
 
 def negate(value: bool | None) -> bool | None:
+    """Three-valued not: unknown stays unknown."""
     return None if value is None else not value
 
 
@@ -45,7 +46,8 @@ def at_least(k: int, values: Iterable[bool | None]) -> bool | None:
 
 def run_reaches(required: int, consecutive: int, open_ended: bool) -> bool | None:
     """Whether a run of ``consecutive`` parallelsamfund years (this year included) reaches
-    ``required``; unknown when it is shorter but may continue into years we do not know."""
+    ``required``; unknown when it is shorter but may continue into years we do not know.
+    """
     if consecutive >= required:
         return True
     return None if open_ended else False
@@ -375,6 +377,8 @@ def ghetto_2014(
 def _udsat_parallel_omdannelse(
     rule: RuleVersion, met: dict[str, bool | None], run: int, open_ended: bool
 ) -> dict[str, bool | None]:
+    # Versions registered with this function have all three steps (checked by their data).
+    assert rule.parallel is not None and rule.omdannelse_years is not None
     udsat = all_of(met["residents"], _gate(rule.base, met))
     parallel = all_of(udsat, met[rule.parallel.key])
     # This year counts as the last year of the run; if the area is not a parallelsamfund this
@@ -415,6 +419,7 @@ def udsat_2021(
     *exceeds* 60 %; income *below* 65 % of the region.
     """
     out = _udsat_parallel_omdannelse(rule, met, run, open_ended)
+    assert rule.forebyggelse_gate is not None and rule.forebyggelse is not None
     out["forebyggelsesomraade"] = all_of(
         met["residents"],
         negate(out["udsat"]),
