@@ -90,6 +90,7 @@ class FactSheet:
     flows: FlowSummary | None = None
     area_flows: list[dict] = field(default_factory=list)  # municipality: movers per area
     plan: list[dict] = field(default_factory=list)  # the development plan's facts (may be none)
+    plans: list[dict] = field(default_factory=list)  # municipality: each area's plan facts
     sources: list[dict] = field(default_factory=list)  # dataset, description, source, licence
 
 
@@ -284,6 +285,10 @@ def municipality_fact_sheet(store: Store, code: str, flows: FlowData | None = No
         }
         for row in status.to_dict("records")
     ]
+    plans = [
+        {"area_id": a["area_id"], "name": a["name"], "facts": _plan_rows(store, a["area_id"])}
+        for a in areas
+    ]
     area_flows: list[dict] = []
     if flows is not None:
         ids = {a["area_id"] for a in areas}
@@ -299,6 +304,7 @@ def municipality_fact_sheet(store: Store, code: str, flows: FlowData | None = No
         list_years=years,
         area={"has_boundary": municipality["has_boundary"]},
         areas=areas,
+        plans=[p for p in plans if p["facts"]],
         area_flows=area_flows,
         sources=_sources(store, (*_AREA_DATASETS, "municipalities", "municipality_info")),
     )
