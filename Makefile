@@ -8,7 +8,7 @@ PORT   ?= 8000
 
 .PHONY: run install install-test test check lint format bench bench-relocation store serve-dev chromium pdf-libs pdf-tools clean
 
-## make run: install everything, build the default store if absent, serve with gunicorn
+## make run: install everything, build the default store if absent, serve with granian
 run: install store
 	$(BIN)/omraadekort serve --store $(STORE) --host $(HOST) --port $(PORT)
 
@@ -89,8 +89,10 @@ format: install-test
 bench: install store
 	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light; }
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/national_page.py
 	$(BIN)/python bench/embeds.py
+	$(BIN)/python bench/serving.py
 
 ## the relocation join at 1, 10 and 20 million moves (a few minutes, ~1.5 GB)
 bench-relocation: install store

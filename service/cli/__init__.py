@@ -2,8 +2,9 @@
 
 Every command takes ``--store PATH`` (or the ``OMRAADEKORT_STORE`` environment variable);
 the default is ``var/omraadekort.gpkg`` in the repository. One module per group of commands:
-``store`` (build-store, info, serve), ``imports`` (boundaries, designations, indicators),
-``moves`` (import-moves, demo-moves, join-moves), ``export`` (export-embeds).
+``store`` (build-store, info), ``serving`` (serve, warm), ``imports`` (boundaries,
+designations, indicators), ``moves`` (import-moves, demo-moves, join-moves), ``export``
+(export-embeds).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 
 import click
 
-from service.cli import export, imports, moves, store
+from service.cli import export, imports, moves, serving, store
 
 
 @click.group()
@@ -30,7 +31,8 @@ for _command in (
     moves.demo_moves_cmd,
     moves.join_moves_cmd,
     store.info,
-    store.serve,
+    serving.serve,
+    serving.warm_cmd,
 ):
     cli.add_command(_command)
 

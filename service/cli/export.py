@@ -15,8 +15,13 @@ def refresh_export(store: Store) -> None:
 
     ``OMRAADEKORT_EXPORT_DIR`` names the directory a web server serves;
     ``OMRAADEKORT_EXPORT_BASE_URL`` the address of the full site (for links out of embeds).
-    Every command that changes the store calls this, so the export never lags the store.
+    Every command that changes the store calls this, so the export never lags the store;
+    it first warms the service's response cache for the new version
+    (:func:`service.cli.serving.warm_after_change`).
     """
+    from service.cli.serving import warm_after_change
+
+    warm_after_change(store)
     directory = os.environ.get("OMRAADEKORT_EXPORT_DIR")
     if not directory:
         return

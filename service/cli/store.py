@@ -1,10 +1,6 @@
-"""Store commands: build the default store, show what it holds, serve it."""
+"""Store commands: build the default store, show what it holds."""
 
 from __future__ import annotations
-
-import os
-import sys
-from pathlib import Path
 
 import click
 
@@ -56,40 +52,3 @@ def info(store_path):
     click.echo(f"data version: {store.data_version}")
     for name in store.layers():
         click.echo(f"  {name}: {len(store.read(name))} records")
-
-
-@click.command("serve")
-@store_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option(
-    "--workers", default=None, type=int, help="gunicorn workers (default: 2 × cores + 1)."
-)
-@click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn.")
-def serve(store_path, host, port, workers, dev):
-    """Run the web service (gunicorn; --dev for Flask's reloading development server)."""
-    store = open_store(store_path)
-    os.environ["OMRAADEKORT_STORE"] = str(store.path)
-    if dev:
-        from service import create_app
-
-        create_app().run(host=host, port=port, debug=True)
-        return
-    workers = workers or 2 * (os.cpu_count() or 1) + 1
-    # gthread keeps connections alive; on 2 cores 5 workers × 4 threads served the most
-    # requests per second in bench/embeds.py (README, Performance).
-    # the gunicorn installed beside this Python, so an unactivated virtualenv works
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    args = [
-        gunicorn,
-        "--bind",
-        f"{host}:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        "4",
-        "service:create_app()",
-    ]
-    os.execvp(args[0], args)

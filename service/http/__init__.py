@@ -1,212 +1,217 @@
 """HTTP behaviour shared by every route: security headers, caching, compression, access logs.
 
-- Content-Security-Policy allows only the service's own origin for scripts, styles, images,
-  fonts and connections; pages carry no inline script or style. ``frame-ancestors`` is
-  ``'self'`` except on embed routes, where it is ``EMBED_FRAME_ANCESTORS`` (default ``*``).
-- Every successful GET of a page, map script, API response or asset gets an ETag and
-  Cache-Control, and a matching ``If-None-Match`` is answered with 304.
-- Text responses (HTML, JSON, GeoJSON, JS, CSS, SVG) are gzip-compressed when the client
-  accepts it; the compressed bytes are kept per ETag, so a hot response is compressed once.
-- Whole responses of cacheable GET routes are kept per (URL, data version): a repeated request
-  for an embed or map is answered without rendering. An import changes the data version, so a
-  cached response is never served for data it was not built from.
-- One JSON line per request on the ``omraadekort.access`` logger (no client addresses).
+Two paths answer a request, with the same bytes and headers:
+
+- **the fast path** (:mod:`service.http.fastpath`), a WSGI layer in front of Flask, answers a
+  cached response itself: identity or gzip, 200 or 304, GET or HEAD;
+- **the Flask path** (this module's hooks) renders everything else, adds the security headers
+  (:mod:`service.http.headers`), the Cache-Control policy and an ETag, stores a successful GET
+  in the response cache (:mod:`service.http.cache`: memory per process, files per namespace
+  on disk, shared by every worker), then gzips it when the client accepts gzip
+  (:mod:`service.http.negotiation`) and answers ``If-None-Match`` with 304 (werkzeug's
+  ``make_conditional``).
+
+While a URL is being rendered its build lock is held, so a URL missing from the cache (after an
+import, or when a proxy's copy expires) is rendered by one request while the others wait for
+it. A new namespace (an import by any process) starts a warm-up in one worker
+(:mod:`service.http.warm`).
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import json
-import logging
-import sys
 import time
-from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask, Response, g, request
 
-from geo.cache import LRU
-from service.store_access import get_store
+from service.http import headers as policy
+from service.http.access_log import access_logger, line
+from service.http.cache import DiskCache, Entry, ResponseCache
+from service.http.fastpath import FastPath, Namespace, request_key
+from service.http.negotiation import accepts_gzip
 
-COMPRESSIBLE = {
-    "text/html",
-    "text/css",
-    "text/javascript",
-    "application/javascript",
-    "application/json",
-    "application/geo+json",
-    "application/schema+json",
-    "application/vnd.oai.openapi+json",
-    "image/svg+xml",
-    "text/csv",
-}
-MIN_COMPRESS_BYTES = 512
-# Routes whose responses depend only on the URL and the store's data version.
-CACHEABLE_PREFIXES = ("/kort", "/omraader", "/kommuner", "/embed", "/api/", "/oembed")
-CACHEABLE_EXACT = {"/", "/om", "/embed"}
-
-
-def _csp(frame_ancestors: str) -> str:
-    return "; ".join(
-        [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            "font-src 'self'",
-            "connect-src 'self'",
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            f"frame-ancestors {frame_ancestors}",
-        ]
-    )
+# Never cached: answers about the process itself.
+UNCACHED_PATHS = frozenset({"/healthz"})
+MAX_ENTRY_BYTES = 16 * 1024 * 1024
+# Settings that change what a page shows; part of the cache namespace.
+OUTPUT_SETTINGS = (
+    "MIN_PUBLISHED_COUNT",
+    "EMBED_FRAME_ANCESTORS",
+    "PUBLIC_BASE_URL",
+    "FRESH_SECONDS",
+    "STALE_SECONDS",
+    "NEGOTIATE_LANGUAGE",
+)
 
 
-@dataclass(frozen=True)
-class CachedResponse:
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    etag: str
-
-
-def _is_embed(path: str) -> bool:
-    return path.startswith("/embed/") and path != "/embed/"
-
-
-def _cacheable(path: str) -> bool:
-    return path in CACHEABLE_EXACT or path.startswith(CACHEABLE_PREFIXES)
-
-
-def _accepts_gzip() -> bool:
-    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
-
-
-def _access_logger() -> logging.Logger:
-    logger = logging.getLogger("omraadekort.access")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        logger.propagate = False
-    return logger
+def cache_dir(app: Flask) -> Path:
+    """Where the response cache keeps its files: ``RESPONSE_CACHE_DIR``, else ``cache/``
+    beside the store."""
+    configured = app.config.get("RESPONSE_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(app.config["STORE_PATH"]).resolve().parent / "cache"
 
 
 def init_app(app: Flask) -> None:
-    responses = LRU(app.config.get("RESPONSE_CACHE_SIZE", 512))
-    compressed = LRU(app.config.get("GZIP_CACHE_SIZE", 512))
-    app.extensions["omraadekort.responses"] = responses
-    log = _access_logger() if app.config.get("ACCESS_LOG", True) else None
+    app.config.setdefault("FRESH_SECONDS", 2)
+    app.config.setdefault("STALE_SECONDS", 60)
+    app.config.setdefault("PUBLIC_BASE_URL", None)
+    app.config.setdefault("NEGOTIATE_LANGUAGE", False)
+    app.config.setdefault("RESPONSE_CACHE_SIZE", 256)
+    # Tests get a fresh cache per app unless they ask for the shared one on disk.
+    app.config.setdefault("RESPONSE_CACHE_DISK", not app.testing)
+    app.config.setdefault("WARM_ON_NEW_VERSION", not app.testing)
+    disk = (
+        DiskCache(cache_dir(app), app.config.get("RESPONSE_CACHE_DISK_ENTRIES", 5000))
+        if app.config["RESPONSE_CACHE_DISK"]
+        else None
+    )
+    cache = ResponseCache(app.config["RESPONSE_CACHE_SIZE"], disk)
+    settings = tuple((name, app.config.get(name)) for name in OUTPUT_SETTINGS)
+    namespace = Namespace(app.extensions["omraadekort.store"], settings)
+    include_host = not app.config["PUBLIC_BASE_URL"]
+    negotiate_language = bool(app.config["NEGOTIATE_LANGUAGE"])
+    log = access_logger() if app.config.get("ACCESS_LOG", True) else None
+    app.extensions["omraadekort.responses"] = cache
+    app.extensions["omraadekort.namespace"] = namespace
 
-    def _cache_key() -> tuple | None:
-        if request.method not in ("GET", "HEAD") or not _cacheable(request.path):
+    on_namespace = None
+    if app.config["WARM_ON_NEW_VERSION"] and disk is not None:
+        from service.http.warm import warm_in_background
+
+        def on_namespace(name: str, environ: dict) -> None:
+            warm_in_background(app, name, environ)
+
+    app.config.setdefault("FAST_PATH", True)
+    if app.config["FAST_PATH"]:
+        fast = FastPath(
+            app.wsgi_app,
+            cache,
+            namespace,
+            include_host=include_host,
+            negotiate_language=negotiate_language,
+            log=log,
+            on_namespace=on_namespace,
+        )
+        app.wsgi_app = fast  # type: ignore[method-assign]
+        app.extensions["omraadekort.fastpath"] = fast
+
+    def _key() -> tuple[str, str, str] | None:
+        """(namespace, data version, request key) of a cacheable request, else None."""
+        if request.method not in ("GET", "HEAD") or request.path in UNCACHED_PATHS:
             return None
         try:
-            version = get_store().data_version
+            name, version = namespace.current()
         except Exception:  # a missing store is answered by the error handler, uncached
             return None
-        return (request.full_path, version)
+        key = request_key(
+            request.environ, include_host=include_host, negotiate_language=negotiate_language
+        )
+        return name, version, key
 
     @app.before_request
-    def _serve_cached():
+    def _start():
         g.started = time.perf_counter()
-        key = _cache_key()
-        g.cache_key = key
-        if key is None:
+        found = _key()
+        g.cache_key = found
+        if found is None or disk is None:
             return None
-        hit = responses.get(key)
-        if hit is None:
+        name, _version, key = found
+        # One renderer per URL across every process; the others wait, then read its file.
+        g.build_lock = disk.building(name, key)
+        if not g.build_lock.__enter__():
             return None
-        g.cache_hit = True
-        response = Response(hit.body, status=hit.status, headers=list(hit.headers))
-        response.set_etag(hit.etag)
-        return response
+        hit = cache.get(name, key)
+        if hit is not None:  # rendered by another process while this one waited
+            g.cached_entry = hit[0]
+            return Response(status=200)  # replaced by the entry in _finish
+        return None
+
+    @app.teardown_request
+    def _release(_exc):
+        lock = g.pop("build_lock", None)
+        if lock is not None:
+            lock.__exit__(None, None, None)
 
     @app.after_request
     def _finish(response: Response) -> Response:
-        path = request.path
-        frame_ancestors = app.config["EMBED_FRAME_ANCESTORS"] if _is_embed(path) else "'self'"
-        response.headers["Content-Security-Policy"] = _csp(frame_ancestors)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        if not _is_embed(path):
-            response.headers["X-Frame-Options"] = "SAMEORIGIN"
-
+        for name, value in policy.security_headers(
+            request.path, app.config["EMBED_FRAME_ANCESTORS"]
+        ):
+            response.headers[name] = value
+        cache_state = "none"
         if (
             request.method in ("GET", "HEAD")
             and response.status_code == 200
             and not response.direct_passthrough
         ):
-            body = response.get_data()
-            if not response.get_etag()[0]:
-                response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-            if "Cache-Control" not in response.headers:
-                response.headers["Cache-Control"] = "public, max-age=60"
-            key = getattr(g, "cache_key", None)
-            if key is not None and not getattr(g, "cache_hit", False):
-                responses.put(
-                    key,
-                    CachedResponse(
-                        status=200,
-                        headers=tuple(
-                            (k, v)
-                            for k, v in response.headers.items()
-                            if k.lower()
-                            not in ("content-length", "etag", "content-encoding", "vary")
-                        ),
-                        body=body,
-                        etag=response.get_etag()[0],
-                    ),
+            found = g.get("cache_key")
+            entry = g.get("cached_entry")
+            if entry is None:
+                entry = _entry(response, found[1] if found else None)
+                if found is not None and _storable(response, entry):
+                    cache.put(found[0], found[2], entry)
+                cache_state = "miss" if found is not None else "none"
+            else:
+                cache_state = "disk"
+            response = _represent(entry)
+        if log is not None and not request.environ.get("omraadekort.warm"):
+            sent = response.calculate_content_length()
+            if request.method == "HEAD" or response.status_code == 304:
+                sent = 0
+            log.info(
+                line(
+                    request.method,
+                    request.path,
+                    request.query_string.decode("latin-1"),
+                    response.status_code,
+                    sent,
+                    g.get("started"),
+                    cache_state,
                 )
-            _compress(response, compressed)
-            response.make_conditional(request)
-        _log(response)
+            )
         return response
 
-    def _log(response: Response) -> None:
-        if log is None:
-            return
-        started = getattr(g, "started", None)
-        log.info(
-            json.dumps(
-                {
-                    "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                    "method": request.method,
-                    "path": request.path,
-                    "query": request.query_string.decode("latin-1")[:200],
-                    "status": response.status_code,
-                    "bytes": response.calculate_content_length(),
-                    "ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
-                    "cache": "hit" if getattr(g, "cache_hit", False) else "miss",
-                },
-                ensure_ascii=False,
-            )
+    def _entry(response: Response, version: str | None) -> Entry:
+        body = response.get_data()
+        response.headers["Cache-Control"] = policy.cache_control(
+            response.headers.get("Cache-Control"),
+            request.query_string.decode("latin-1"),
+            version,
+            fresh_seconds=app.config["FRESH_SECONDS"],
+            stale_seconds=app.config["STALE_SECONDS"],
+        )
+        etag = response.get_etag()[0] or hashlib.sha256(body).hexdigest()[:32]
+        return Entry.build(
+            tuple(response.headers.items()),
+            body,
+            f'"{etag}"',
+            response.headers.get("Vary"),
         )
 
+    def _storable(response: Response, entry: Entry) -> bool:
+        directives = response.headers.get("Cache-Control", "")
+        return (
+            "Set-Cookie" not in response.headers
+            and not any(d in directives for d in ("no-store", "private", "no-cache"))
+            and len(entry.body) <= MAX_ENTRY_BYTES
+        )
 
-def _compress(response: Response, cache: LRU) -> None:
-    mimetype = response.mimetype or ""
-    response.vary.add("Accept-Encoding")
-    if (
-        response.status_code != 200
-        or mimetype not in COMPRESSIBLE
-        or "Content-Encoding" in response.headers
-        or not _accepts_gzip()
-    ):
-        return
-    body = response.get_data()
-    if len(body) < MIN_COMPRESS_BYTES:
-        return
-    etag = response.get_etag()[0]
-    packed = cache.get(etag) if etag else None
-    if packed is None:
-        packed = gzip.compress(body, compresslevel=6, mtime=0)
-        if etag:
-            cache.put(etag, packed)
-    response.set_data(packed)
-    response.headers["Content-Encoding"] = "gzip"
-    # A different representation needs its own validator (RFC 9110 § 8.8.3).
-    if etag:
-        response.set_etag(etag + "-gz")
+    def _represent(entry: Entry) -> Response:
+        """The Flask path's answer from an entry, through werkzeug (the reference for the
+        fast path): the negotiated representation, made conditional."""
+        gzip_ok = entry.packed is not None and accepts_gzip(request.headers.get("Accept-Encoding"))
+        body = entry.packed.body if gzip_ok else entry.body  # type: ignore[union-attr]
+        response = Response(body, status=entry.status, headers=list(entry.headers))
+        for value in (entry.vary or "").split(","):
+            if value.strip():
+                response.vary.add(value.strip())
+        if entry.packed is not None:
+            response.vary.add("Accept-Encoding")
+        if gzip_ok:
+            response.headers["Content-Encoding"] = "gzip"
+        response.set_etag(entry.variant(gzip_ok).etag.strip('"'))
+        response.make_conditional(request)
+        return response

@@ -281,7 +281,6 @@ def map_cache(name: str, size: int = 64) -> LRU[BuiltMap]:
 
 
 def script_response(body: str) -> Response:
-    """A map's script as its own response (pages carry no inline script)."""
-    response = Response(body + "\n", mimetype="text/javascript")
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    """A map's script as its own response (pages carry no inline script). Pages load it at a
+    URL naming the data version, which service.http serves as immutable."""
+    return Response(body + "\n", mimetype="text/javascript")
