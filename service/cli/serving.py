@@ -13,17 +13,18 @@ from geo.store import Store
 from service.cli.common import open_store, store_option
 
 SERVERS = ("granian", "gunicorn-gthread", "gunicorn-sync")
-DEFAULT_SERVER = "granian"
+DEFAULT_SERVER = "gunicorn-gthread"
 
 
 def server_command(server: str, host: str, port: int, workers: int | None) -> list[str]:
     """The command line of a production server for ``service:create_app``.
 
-    granian (WSGI, Rust HTTP) is the default: in ``bench/serving.py`` it served the cached
-    embed several times faster than gunicorn, and it keeps every behaviour of
-    ``tests/service/test_servers.py`` (headers, access log, /healthz, graceful restart on
-    SIGHUP). One worker per core, 4 threads each, so one slow page does not hold up cached
-    answers. gunicorn stays selectable: 2 × cores + 1 workers; gthread with 4 threads each.
+    gunicorn gthread (2 × cores + 1 workers × 4 threads) is the default: it keeps every
+    behaviour of ``tests/service/test_servers.py`` (headers, access log, /healthz, graceful
+    restart on SIGHUP, clean stop on SIGTERM). granian (WSGI, Rust HTTP; one worker per core,
+    4 threads each) served the cached embed several times faster in ``bench/serving.py`` but
+    did not restart gracefully on SIGHUP nor stop on SIGTERM afterwards on this machine
+    (README, Performance), so it is selectable, not the default. gunicorn sync is selectable.
     """
     cores = os.cpu_count() or 1
     here = Path(sys.executable).parent  # the servers installed beside this Python
@@ -40,7 +41,6 @@ def server_command(server: str, host: str, port: int, workers: int | None) -> li
             str(workers or cores),
             "--blocking-threads",
             "4",
-            "--respawn-failed-workers",
             "--log-level",
             "warning",
             "--factory",
