@@ -100,7 +100,7 @@ def serve(store_path, host, port, server, workers, warm, dev):
         omraadekort = str(Path(sys.executable).with_name("omraadekort"))
         subprocess.run(
             [
-                "sh",
+                "/bin/sh",
                 "-c",
                 'exec "$0" warm --store "$1" --base-url "$2" </dev/null &',
                 omraadekort,
