@@ -153,6 +153,7 @@ def test_sogne_topojson_without_crs_is_refused(default_store, shared_data, asser
     )
 
 
+@pytest.mark.slow
 def test_sogne_topojson_with_crs_is_repaired_and_in_place(default_store, shared_data):
     path = shared_data / "dagi" / "sogne.topojson"
     report = import_boundaries(

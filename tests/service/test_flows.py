@@ -230,6 +230,7 @@ def _flow_paths() -> list[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", _flow_paths())
 def test_flow_responses_match_the_openapi_description(flows_store, path):
     """schemathesis against the flow endpoints on a store that has moves."""

@@ -29,6 +29,7 @@ def api_operations(tmp_path_factory):
     return operations(app)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("label", OPERATIONS)
 def test_api_matches_its_description(api_operations, label):
     fuzz(api_operations[label], max_examples=40)
