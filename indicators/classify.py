@@ -23,7 +23,18 @@ def _history(store) -> ListHistory:
 
 
 def official_categories(store, year: int) -> dict[str, list[str]]:
-    """area_id → the categories it had on the official lists of ``year``."""
+    """area_id → the categories it had on the official lists of ``year``.
+
+    Before 2018 the law knew one list, the ghettoområder (the old lists of 2015–2017 as far
+    as sources name them, ``earlier_lists``): an area on it has the category
+    ``ghettoomraade``; a store without those lists knows no category before 2018.
+    """
+    if year < 2018:
+        if not store.has("earlier_lists"):
+            return {}
+        earlier = store.read("earlier_lists")
+        rows = earlier[(earlier["year"] == year) & earlier["listed"].astype(bool)]
+        return {area_id: ["ghettoomraade"] for area_id in rows["area_id"]}
     designations = store.read("designations")
     rows = designations[designations["year"] == year]
     out: dict[str, list[str]] = {}

@@ -11,16 +11,14 @@ bound), as the legend says.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
-import mapclassify
-import numpy as np
 from flask import url_for
 from markupsafe import escape
 
+from geo.maps.classes import DISTINCT, FISHER_JENKS, NO_VALUES, classify
 from geo.maps.layers import national_map_data
 from indicators.catalogue import CATALOGUE
 from indicators.classify import criterion_threshold
@@ -62,47 +60,30 @@ class Overlay:
     script_url: str
 
 
-def class_breaks(values: list[float], threshold: float | None) -> tuple[list[float], str]:
-    """Upper bounds of the classes (ascending, at most five) and the scheme's name.
-
-    A threshold inside the values' range becomes a class bound, so no class straddles it.
-    """
-    inside = threshold is not None and min(values) < threshold < max(values)
-    k = MAX_CLASSES - (1 if inside else 0)
-    distinct = sorted(set(values))
-    if len(distinct) <= k:
-        bins, scheme = distinct, "hver værdi sin klasse"
-    else:
-        with warnings.catch_warnings():
-            # mapclassify suggests numba for speed; the pure-Python path is exact and fast
-            # enough for a few hundred areas.
-            warnings.filterwarnings("ignore", message="Numba not installed")
-            bins = list(mapclassify.FisherJenks(np.array(values), k=k).bins)
-        scheme = "Fisher–Jenks (naturlige brud)"
-    if inside:
-        bins = sorted(set(bins) | {threshold})
-    return [float(b) for b in bins], scheme
-
-
 def _threshold(code: str, year: int | None) -> tuple[float, str] | None:
     return None if year is None else criterion_threshold(code, year)
 
 
+SCHEME_DA = {
+    DISTINCT: "hver værdi sin klasse",
+    FISHER_JENKS: "Fisher–Jenks (naturlige brud)",
+    NO_VALUES: "ingen værdier",
+}
+
+
 def _classify(values: dict[str, float], code: str, year: int | None):
     unit = CATALOGUE[code].unit_info
-    known = list(values.values())
     threshold = _threshold(code, year)
-    if not known:
-        return {}, [], "ingen værdier", threshold
-    bins, scheme = class_breaks(known, threshold[0] if threshold else None)
-    palette = _palette(len(bins))
-    classes, assigned = [], {}
-    lower = min(known)
-    for i, upper in enumerate(bins):
-        members = [a for a, v in values.items() if (v <= upper) and (i == 0 or v > bins[i - 1])]
-        for a in members:
-            assigned[a] = i
-        low_text = fmt_number(lower if i == 0 else bins[i - 1], unit.decimals, whole=unit.whole)
+    found = classify(values, threshold[0] if threshold else None)
+    if not found.bins:
+        return {}, [], SCHEME_DA[NO_VALUES], threshold
+    palette = _palette(len(found.bins))
+    classes = []
+    lower = found.minimum
+    for i, upper in enumerate(found.bins):
+        low_text = fmt_number(
+            lower if i == 0 else found.bins[i - 1], unit.decimals, whole=unit.whole
+        )
         high_text = fmt_number(upper, unit.decimals, whole=unit.whole)
         classes.append(
             {
@@ -111,12 +92,12 @@ def _classify(values: dict[str, float], code: str, year: int | None):
                 "text": high_text
                 if i == 0 and lower == upper
                 else (f"{low_text}–{high_text}" if i == 0 else f"over {low_text} til {high_text}"),
-                "count": len(members),
+                "count": found.counts[i],
                 "threshold_here": threshold is not None and math.isclose(upper, threshold[0]),
                 "index": i,
             }
         )
-    return assigned, classes, scheme, threshold
+    return found.membership, classes, SCHEME_DA[found.scheme], threshold
 
 
 def _palette(n: int) -> tuple[str, ...]:

@@ -192,11 +192,6 @@ def area_panel(store, area_id: str, *, year_arg: str | None = None, synthetic: b
         panel["verdict"] = None
         return panel
     official = official_categories(store, year).get(area_id, [])
-    if year < 2018:
-        earlier = store.read("earlier_lists") if "earlier_lists" in store.layers() else None
-        if earlier is not None:
-            hit = earlier[(earlier["area_id"] == area_id) & (earlier["year"] == year)]
-            official = ["ghettoomraade"] if len(hit) and bool(hit["listed"].iloc[0]) else []
     rule = rule_for_year(year)
     conditional, floor = None, None
     if verdict.criteria[0].met is None:

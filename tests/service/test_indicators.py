@@ -335,19 +335,6 @@ def test_almene_share_against_the_40_percent_target(tmp_path):
     assert "højst 40 %" in html
 
 
-def test_class_breaks_put_the_threshold_on_a_bound():
-    from service.maps.indicators import class_breaks
-
-    values = [33.0, 35.0, 38.0, 41.0, 45.0, 52.0, 60.0, 61.5]
-    bins, scheme = class_breaks(values, 40.0)
-    assert 40.0 in bins and len(bins) <= 5 and bins == sorted(bins)
-    assert bins[-1] == 61.5 and scheme.startswith("Fisher")
-    few, scheme = class_breaks([3.3, 4.9, 7.8], None)
-    assert few == [3.3, 4.9, 7.8] and scheme == "hver værdi sin klasse"
-    outside, _ = class_breaks([10.0, 20.0], 40.0)  # threshold beyond the values: not added
-    assert outside == [10.0, 20.0]
-
-
 def test_map_legend_marks_the_threshold(loaded):
     html = loaded.get("/kort?aar=2022&indikator=outside_labour_share&indikatoraar=2022")
     text = html.data.decode()
