@@ -369,6 +369,9 @@ def area_sheet(slug: str):
         else False,
         boundary_text=boundary,
         list_sources=list_sources,
+        plan_notes=list(
+            dict.fromkeys(p["conflict_note"] for p in sheet.plan if p["conflict_note"])
+        ),
         page_url=url_for("pages.area_page", slug=slug, _external=True),
     )
     return _pdf_response(body, f"faktaark-{slug}.pdf")
