@@ -32,7 +32,7 @@ TEXT = {
     "da": {
         "title": "Faktaark",
         "data_version": "Dataversion",
-        "printed": "udskrevet",
+        "printed": "dannet",
         "municipality_of": "{name} Kommune",
         "latest_list": "Seneste liste, 1. december {year}",
         "no_map": "Ingen placering at tegne (placering ikke oplyst).",
@@ -101,7 +101,7 @@ TEXT = {
     "en": {
         "title": "Fact sheet",
         "data_version": "Data version",
-        "printed": "printed",
+        "printed": "generated",
         "municipality_of": "{name} Municipality",
         "latest_list": "Latest list, 1 December {year}",
         "no_map": "No location to draw (location not published).",

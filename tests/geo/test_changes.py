@@ -112,7 +112,7 @@ def test_every_named_difference_is_accounted_for(built_store: Store):
             assert c.stayed == len(before & after)
 
 
-def _with_renamed_area(default_store: Store) -> Store:
+def with_renamed_area(default_store: Store) -> Store:
     """Agervang's 2022–2023 rows moved to a second area, Grønneparken (a known alias)."""
     areas = default_store.read("areas")
     agervang = areas[areas["area_id"] == "agervang"].copy()
@@ -130,7 +130,7 @@ def _with_renamed_area(default_store: Store) -> Store:
 
 
 def test_an_alias_pair_is_shown_as_a_rename(default_store: Store):
-    store = _with_renamed_area(default_store)
+    store = with_renamed_area(default_store)
     changes = list_changes(store, 2022)
     ids = [a.area_id for a in changes.areas]
     assert "agervang" not in ids

@@ -121,3 +121,30 @@ def test_pages_link_the_print_stylesheet(client):
         r'<link rel="stylesheet" href="/static/css/print\.css[^"]*" media="print">', html
     )
     assert client.get("/static/css/print.css").status_code == 200
+
+
+@pytest.fixture(scope="module")
+def renamed_client(tmp_path_factory):
+    """A store where Agervang's rows from 2022 name a second area, Grønneparken (an alias)."""
+    from geo.seed import build_default_store
+    from geo.store import Store
+    from service import create_app
+    from tests.geo.test_changes import with_renamed_area
+
+    path = tmp_path_factory.mktemp("renamed") / "store.gpkg"
+    store = Store(path)
+    build_default_store(store, with_outline=False)
+    with_renamed_area(store)
+    app = create_app({"TESTING": True, "STORE_PATH": str(path), "ACCESS_LOG": False})
+    return app.test_client()
+
+
+def test_a_rename_is_shown_as_a_rename(renamed_client):
+    body = renamed_client.get("/api/changes?year=2022").get_json()
+    kinds = {a["area_id"]: a["kind"] for a in body["areas"]}
+    assert kinds.get("groenneparken") == "renamed" and "agervang" not in kinds
+    html = renamed_client.get("/aendringer?aar=2022").get_data(as_text=True)
+    row = html[html.index('data-area-id="groenneparken"') :]
+    row = row[: row.index("</tr>")]
+    assert "Omdøbt" in row and "før: Agervang (kendt alias)" in row
+    assert 'data-area-id="agervang"' not in html
