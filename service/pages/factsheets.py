@@ -388,6 +388,8 @@ def municipality_sheet(code: str):
 
     def build():
         data = municipality_map_data(store, code, year)
+        if data.layers["areas"].empty and data.layers["boundary"].empty:
+            return None  # nothing with a known location: the sheet says so instead of a map
         palette = tuple((c, CATEGORY_COLOURS[c]) for c in CATEGORIES) + (("", NOT_LISTED_COLOUR),)
         return render_svg(
             data,

@@ -92,6 +92,14 @@ def test_municipality_sheet(client, no_network):
     assert "Aarhus" in text and "Gellerupparken/Toveshøj" in text and "Bispehaven" in text
 
 
+@pytest.mark.parametrize("code", ["0159", "0210"])
+def test_a_municipality_whose_areas_have_no_location_says_so(client, no_network, code):
+    """Gladsaxe and Fredensborg: no area has a known location, so no map, but a sheet."""
+    response = client.get(f"/kommuner/{code}/faktaark.pdf")
+    assert response.status_code == 200
+    assert "Ingen placering at tegne" in _text(response.data)
+
+
 @pytest.mark.parametrize(
     ("url", "status"),
     [
