@@ -40,7 +40,11 @@ DRIVERS = {
     ".geojson": "GeoJSON",
     ".json": "GeoJSON",  # or TopoJSON when the top-level type is "Topology"
     ".topojson": "TopoJSON",
+    ".gml": "GML",  # e.g. the cadastre (Matrikelkortet) as GML
 }
+# GDAL open options per driver: a GML file's schema is read from beside it or worked out from
+# the file, never downloaded from the address it names (an import makes no network request).
+OPEN_OPTIONS = {"GML": {"DOWNLOAD_SCHEMA": "NO"}}
 JSON_SUFFIXES = (".geojson", ".json", ".topojson")
 
 # A generous box around Denmark (longitude/latitude). A file none of whose features touches
@@ -232,7 +236,8 @@ def read_boundaries(
     ----------
     path
         A GeoPackage (.gpkg), shapefile (.shp), zipped shapefile (.zip), GeoJSON (.geojson,
-        .json) or TopoJSON (.topojson, or .json with a top-level ``"type": "Topology"``).
+        .json), TopoJSON (.topojson, or .json with a top-level ``"type": "Topology"``) or GML
+        (.gml).
     crs
         The CRS of the coordinates (anything pyproj accepts, e.g. ``"EPSG:4326"``). Required
         when the file declares none; when given it overrides what the file declares.
@@ -280,7 +285,8 @@ def read_boundaries(
     try:
         with _gdal_warnings(notes):
             layer_name = _pick_layer(path, target, layer)
-            info = pyogrio.read_info(target, layer=layer_name)
+            options = OPEN_OPTIONS.get(expected, {})
+            info = pyogrio.read_info(target, layer=layer_name, **options)
             if info["driver"] != expected:
                 raise _refuse(
                     path,
@@ -289,7 +295,9 @@ def read_boundaries(
                 )
             if callable(where):
                 where = where(dict(zip(info["fields"], info["dtypes"], strict=True)))
-            frame = gpd.read_file(target, layer=layer_name, engine="pyogrio", where=where)
+            frame = gpd.read_file(
+                target, layer=layer_name, engine="pyogrio", where=where, **options
+            )
     except _GDAL_ERRORS as exc:
         # GDAL's hint about '<DRIVER>:' path prefixes means nothing to a user of the CLI.
         message = str(exc).split("; It might help to specify the correct driver")[0]

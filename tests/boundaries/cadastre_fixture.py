@@ -132,3 +132,10 @@ def write_list_csv(path: Path, rows=PER_AREA_ROWS) -> Path:
 def write_list_xlsx(path: Path, rows=None) -> Path:
     pd.DataFrame(rows or per_parcel_rows(), columns=HEADERS).to_excel(path, index=False)
     return path
+
+
+def write_cadastre_gml(path: Path) -> Path:
+    """Matrikelkortet as GML (2014 schema): feature type Jordstykke with landsejerlavskode."""
+    frame = cadastre_frame("landsejerlavskode", "matrikelnummer")
+    frame.to_file(path, layer="Jordstykke", driver="GML", engine="pyogrio")
+    return path

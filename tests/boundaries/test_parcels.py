@@ -15,6 +15,7 @@ from tests.boundaries.cadastre_fixture import (
     UDENBYS,
     expected,
     per_parcel_rows,
+    write_cadastre_gml,
     write_cadastre_gpkg,
     write_cadastre_shapefile,
     write_list_csv,
@@ -276,4 +277,18 @@ def test_excel_per_parcel_list_with_numeric_cells(default_store, cadastre, tmp_p
     listing = write_list_xlsx(tmp_path / "bilag1.xlsx", rows)
     report = import_parcels(default_store, listing, cadastre, **ORDER)
     assert report.missing == [("Aldersrogade", UDENBYS, "5418")]
+    assert_same_shape(_shapes(default_store)["mjoelnerparken"], expected(MJOELNER))
+
+
+def test_gml_cadastre_in_the_2014_schema(default_store, tmp_path):
+    gml = write_cadastre_gml(tmp_path / "MATRIKELKORT.gml")
+    report = import_parcels(
+        default_store,
+        write_list_csv(tmp_path / "bilag1.csv"),
+        gml,
+        cadastre_date="2018-11-15",
+        **ORDER,
+    )
+    assert report.schema == "Matrikelkortet GML: landsejerlavskode + matrikelnummer"
+    assert report.cadastre_date == "2018-11-15"
     assert_same_shape(_shapes(default_store)["mjoelnerparken"], expected(MJOELNER))
