@@ -101,6 +101,27 @@ def with_boundaries_in_force(store: Store, areas: gpd.GeoDataFrame, on: str) -> 
     return out.set_geometry(gpd.GeoSeries(geometry, index=out.index, crs=areas.crs))
 
 
+def boundary_versions(store: Store, area_id: str) -> list[dict]:
+    """Every version of an area's boundary, oldest first (empty without a history).
+
+    Each is a dict of the boundary columns (``boundary_source``, ``boundary_note``,
+    ``boundary_order``, ``boundary_order_date``, ``boundary_valid_from`` — ``""`` for the
+    shape before the first official boundary —, ``boundary_cadastre_date``, the parcel counts
+    and ``boundary_parcels_missing``) plus ``valid_to``: the date the next version took over,
+    or None for the one in force now. Missing values are None.
+    """
+    get_area(store, area_id)
+    if not store.has("area_boundaries"):
+        return []
+    history = store.read("area_boundaries")
+    own = history[history["area_id"] == area_id].sort_values("boundary_valid_from")
+    rows = own.drop(columns=[own.geometry.name, "area_id"]).astype(object)
+    records = rows.where(rows.notna(), None).to_dict("records")
+    for record, later in zip(records, [*records[1:], None], strict=False):
+        record["valid_to"] = later["boundary_valid_from"] if later else None
+    return records
+
+
 def all_areas(store: Store) -> gpd.GeoDataFrame:
     """Every area in the store with the years it was on any list."""
     areas = _with_municipality(store.read("areas"), store)

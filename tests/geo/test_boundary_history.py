@@ -92,3 +92,16 @@ def test_areas_without_history_are_unchanged(two_orders):
     out = with_boundaries_in_force(two_orders, others, "2020-12-01")
     assert out.geometry.to_wkb().tolist() == others.geometry.to_wkb().tolist()
     assert out["boundary_source"].tolist() == others["boundary_source"].tolist()
+
+
+def test_boundary_versions_of_an_area(two_orders):
+    from geo.areas import boundary_versions
+
+    versions = boundary_versions(two_orders, "mjoelnerparken")
+    assert [v["boundary_valid_from"] for v in versions] == ["", "2019-12-01", "2021-12-01"]
+    assert [v["valid_to"] for v in versions] == ["2019-12-01", "2021-12-01", None]
+    assert versions[0]["boundary_source"] == "approximate"
+    assert versions[0]["boundary_order"] is None
+    assert versions[2]["boundary_order"] == "BEK nr. 1000 af 30/11/2021"
+    assert versions[2]["boundary_parcels_listed"] == 7
+    assert boundary_versions(two_orders, "vollsmose") == []
