@@ -268,18 +268,18 @@ def read_parcel_list(path: str | Path, municipality_names: dict[str, str]) -> Pa
                 )
             )
             continue
-        numbers = _parcels(cells["parcels"], i, columns["parcels"], problems)
-        several = several or len(numbers) > 1
-        for number in numbers:
-            entry = ListedParcel(i, area, code, ejerlav, number)
-            earlier = owner.get((ejerlav, number))
+        parcels = _parcels(cells["parcels"], i, columns["parcels"], problems)
+        several = several or len(parcels) > 1
+        for parcel in parcels:
+            entry = ListedParcel(i, area, code, ejerlav, parcel)
+            earlier = owner.get((ejerlav, parcel))
             if earlier is None:
-                owner[(ejerlav, number)] = entry
+                owner[(ejerlav, parcel)] = entry
                 listed.append(entry)
             elif (earlier.area, earlier.municipality_code) != (area, code):
                 problems.append(
                     Problem(
-                        f"parcel {ejerlav} {number} is listed for {area!r} and, in row "
+                        f"parcel {ejerlav} {parcel} is listed for {area!r} and, in row "
                         f"{earlier.row}, for {earlier.area!r}",
                         row=i,
                         column=columns["parcels"],
@@ -289,7 +289,7 @@ def read_parcel_list(path: str | Path, municipality_names: dict[str, str]) -> Pa
                 )
             else:
                 notes.append(
-                    f"row {i}: parcel {ejerlav} {number} of {area!r} is listed again "
+                    f"row {i}: parcel {ejerlav} {parcel} of {area!r} is listed again "
                     f"(first in row {earlier.row}); counted once"
                 )
     if not problems and not listed:

@@ -3,8 +3,8 @@
 Every command takes ``--store PATH`` (or the ``OMRAADEKORT_STORE`` environment variable);
 the default is ``var/omraadekort.gpkg`` in the repository. One module per group of commands:
 ``store`` (build-store, info), ``serving`` (serve, warm), ``imports`` (boundaries,
-designations, indicators), ``moves`` (import-moves, demo-moves, join-moves), ``export``
-(export-embeds).
+designations, indicators), ``parcels`` (import-parcels: official boundaries), ``moves``
+(import-moves, demo-moves, join-moves), ``export`` (export-embeds).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from service.cli import export, imports, moves, serving, store
+from service.cli import export, imports, moves, parcels, serving, store
 
 
 @click.group()
@@ -24,6 +24,7 @@ def cli() -> None:
 for _command in (
     store.build_store,
     imports.import_boundaries_cmd,
+    parcels.import_parcels_cmd,
     imports.import_designations_cmd,
     imports.import_indicators_cmd,
     export.export_embeds_cmd,
