@@ -14,6 +14,31 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["indicator_choices"] = indicator_choices
     app.jinja_env.filters["source_items"] = source_items
     app.jinja_env.filters["source_host"] = source_host
+    app.jinja_env.filters["dato"] = danish_date
+
+
+MONTHS_DA = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def danish_date(iso: str | None) -> str:
+    """``2018-12-01`` → ``1. december 2018``; "ikke oplyst" for a missing date."""
+    if not isinstance(iso, str) or len(iso) < 10:
+        return "ikke oplyst"
+    year, month, day = (int(x) for x in iso[:10].split("-"))
+    return f"{day}. {MONTHS_DA[month - 1]} {year}"
 
 
 def indicator_choices() -> list[tuple[str, str]]:

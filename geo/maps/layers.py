@@ -17,7 +17,10 @@ from geo.store import Store
 
 # Denmark, Bornholm included, fits a ~700 px wide map at zoom 7.
 NATIONAL_ZOOM = 7
-AREA_CONTEXT_M = 2500.0  # ground around an area shown on its page
+AREA_CONTEXT_M = 2500.0  # ground around an approximate location shown on its page
+# Ground around a real boundary (official or imported): its own size, at least this much, so
+# a 300 m estate fills the map instead of a dot in a 5 km window.
+BOUNDARY_CONTEXT_M = 400.0
 
 
 @dataclass
@@ -67,12 +70,10 @@ def area_map_data(store: Store, area_id: str) -> MapData | None:
     if focus.empty:
         return None
     minx, miny, maxx, maxy = focus.total_bounds
-    window = (
-        minx - AREA_CONTEXT_M,
-        miny - AREA_CONTEXT_M,
-        maxx + AREA_CONTEXT_M,
-        maxy + AREA_CONTEXT_M,
-    )
+    context = AREA_CONTEXT_M
+    if focus is frame and area.get("boundary_source") in ("official", "imported"):
+        context = max(BOUNDARY_CONTEXT_M, maxx - minx, maxy - miny)
+    window = (minx - context, miny - context, maxx + context, maxy + context)
     zoom = zoom_to_fit(window)
     # Context is clipped to three times the window so the page carries no far-away detail.
     wide = (

@@ -24,7 +24,7 @@ from geo.areas import (
 )
 from service.api.openapi import error_responses, json_ok
 from service.errors import BadParameter, NotFoundError
-from service.maps.base import CATEGORY_COLOURS, MapOptions, script_response
+from service.maps.base import CATEGORY_COLOURS, MapOptions, boundary_label, script_response
 from service.maps.built import area_built, municipality_built, national_built
 from service.params import lang_arg, municipality_arg, view_arg, year_arg
 from service.store_access import get_store
@@ -108,6 +108,7 @@ def _render_embed(
         t=lambda key, **kw: text(lang, key, **kw),
         category_label=lambda c: category_label(c, lang),
         legend=present,
+        official_shown=any(r.get("official") for r in rows),
         view=view,
         year=year,
         table_url=url_for(self_endpoint, **endpoint_args, **_options_query(visning="tabel")),
@@ -123,9 +124,9 @@ def _row(area: dict, category: str | None, lang: str) -> dict:
         "municipality": area["municipality_name"],
         "category": category,
         "located": located,
-        "location": text(lang, "approximate")
-        if area["boundary_source"] == "approximate"
-        else (text(lang, "no_location") if not located else area["boundary_note"]),
+        "official": area["boundary_source"] == "official",
+        "location": boundary_label(area, lang)
+        or (text(lang, "no_location") if not located else area["boundary_note"]),
     }
 
 

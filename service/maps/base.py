@@ -119,6 +119,24 @@ def _municipal_boundary(m: folium.Map, layer: gpd.GeoDataFrame | None, opts: Map
     ).add_to(m)
 
 
+def boundary_label(row, lang: str) -> str | None:
+    """What an area's shape is, in words: an approximate location or an official boundary
+    (with its order), for popups, tooltips and tables; None for other shapes."""
+    source = row.get("boundary_source")
+    if source == "approximate":
+        return text(lang, "approximate")
+    order = row.get("boundary_order")
+    if source == "official" and isinstance(order, str) and order:
+        return text(lang, "official", order=order)
+    return None
+
+
+def boundary_tooltip(row, lang: str) -> str:
+    """An area's name, and what its shape is when :func:`boundary_label` says."""
+    label = boundary_label(row, lang)
+    return f"{row['name']}: {label}" if label else str(row["name"])
+
+
 def _popup_html(row, area_url: Callable[[str], str], year: int | None, opts: MapOptions) -> str:
     lang = opts.lang
     cats = row.get("categories") or []
@@ -130,8 +148,9 @@ def _popup_html(row, area_url: Callable[[str], str], year: int | None, opts: Map
         ordered = sorted(cats, key=SEVERITY.__getitem__, reverse=True)
         label = ", ".join(category_label(c, lang) for c in ordered) or category_label(None, lang)
         parts.append(f"{escape(label)} ({year})")
-    if row["boundary_source"] == "approximate":
-        parts.append(f"<em>{escape(text(lang, 'approximate'))}</em>")
+    label = boundary_label(row, lang)
+    if label:
+        parts.append(f"<em>{escape(label)}</em>")
     target = ' target="_blank" rel="noopener"' if opts.embed else ""
     parts.append(
         f'<a href="{escape(area_url(row["area_id"]))}"{target}>{text(lang, "go_to_area")}</a>'
@@ -148,6 +167,7 @@ def _areas_geojson(areas: gpd.GeoDataFrame, area_url, year, opts: MapOptions) ->
                 areas["most_severe_category"].notna(), "none"
             ),
             "approximate": areas["boundary_source"] == "approximate",
+            "tooltip": [boundary_tooltip(r, opts.lang) for _, r in areas.iterrows()],
             "popup": [_popup_html(r, area_url, year, opts) for _, r in areas.iterrows()],
         },
         geometry=areas.geometry,
@@ -174,7 +194,7 @@ def _add_area_groups(
                 f["properties"]["category"], f["properties"]["approximate"], weight=weight
             ),
             highlight_function=lambda _f: {"weight": weight + 3, "fillOpacity": 0.6},
-            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
             popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
         ).add_to(group)
         group.add_to(m)
@@ -233,14 +253,20 @@ def area_map(
     if neighbours is not None and not neighbours.empty:
         folium.GeoJson(
             gpd.GeoDataFrame(
-                {"name": neighbours["name"]}, geometry=neighbours.geometry, crs=neighbours.crs
+                {
+                    "name": [boundary_tooltip(r, opts.lang) for _, r in neighbours.iterrows()],
+                    "approximate": neighbours["boundary_source"] != "official",
+                },
+                geometry=neighbours.geometry,
+                crs=neighbours.crs,
             ).__geo_interface__,
             name=text(opts.lang, "other_areas"),
-            style_function=lambda _f: {
+            style_function=lambda f: {
                 "color": "#666666",
                 "weight": 1,
                 "fillOpacity": 0.1,
-                "dashArray": APPROXIMATE_DASH,
+                # neighbours without an official boundary keep the dashed edge
+                "dashArray": APPROXIMATE_DASH if f["properties"]["approximate"] else None,
                 "className": "omr-neighbour",
             },
             tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
@@ -263,11 +289,7 @@ def area_map(
                 "dashArray": APPROXIMATE_DASH if approximate else None,
                 "className": "omr-area",
             },
-            tooltip=folium.Tooltip(
-                f"{escape(area['name'])}: {escape(text(opts.lang, 'approximate'))}"
-                if approximate
-                else str(escape(area["name"]))
-            ),
+            tooltip=folium.Tooltip(str(escape(boundary_tooltip(area, opts.lang)))),
         ).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds(data.bounds)

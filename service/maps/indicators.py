@@ -27,6 +27,7 @@ from service.maps.base import (
     APPROXIMATE_DASH,
     BuiltMap,
     add_outline,
+    boundary_tooltip,
     map_cache,
     new_map,
     render_map,
@@ -147,6 +148,7 @@ def national_indicator_map(
                 for a in areas["area_id"]
             ],
             "approximate": areas["boundary_source"] == "approximate",
+            "tooltip": [boundary_tooltip(r, "da") for _, r in areas.iterrows()],
             "popup": [
                 f"<strong>{escape(n)}</strong><br>{escape(ind.short_da)}: "
                 f"{escape(fmt_value(values.get(a), code))}"
@@ -177,7 +179,7 @@ def national_indicator_map(
             "className": f"omr-area omr-ind {f['properties']['klass']}",
         },
         highlight_function=lambda _f: {"weight": 4},
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
     ).add_to(m)
     m.fit_bounds(data.bounds)

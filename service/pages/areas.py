@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request, url_for
 from geo.areas import (
     all_areas,
     areas_for_year,
+    boundary_versions,
     get_municipality,
     list_years,
     municipality_names,
@@ -97,6 +98,7 @@ def area_page(slug: str):
     return render_template(
         "pages/area.html",
         area=info,
+        versions=boundary_versions(store, slug),
         panel=panel,
         history=history.to_dict("records"),
         built=built,

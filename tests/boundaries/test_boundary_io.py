@@ -171,7 +171,8 @@ def test_crs_given_overrides_the_declared_one_and_says_so(tmp_path, squares):
 
 def test_topojson_extension_decides_driver_table():
     assert DRIVERS[".zip"] == "ESRI Shapefile"
-    assert set(DRIVERS) == {".gpkg", ".shp", ".zip", ".geojson", ".json", ".topojson"}
+    assert DRIVERS[".gml"] == "GML"
+    assert set(DRIVERS) == {".gpkg", ".shp", ".zip", ".geojson", ".json", ".topojson", ".gml"}
 
 
 # -- refusals -------------------------------------------------------------------------------
