@@ -631,7 +631,7 @@ def read_plan_facts(store) -> pd.DataFrame:
 
 def _facts_of(facts: pd.DataFrame, area_id: str) -> pd.DataFrame:
     mask = facts["area_ids"].map(lambda ids: area_id in ids.split(";") if ids else False)
-    return facts[mask]
+    return facts[mask.astype(bool)]
 
 
 # -- importing -------------------------------------------------------------------------------
@@ -1002,8 +1002,9 @@ class OverviewRow:
 
 
 def _cell(plan: AreaPlan, area_id: str, types: tuple[str, ...], numeric: bool) -> OverviewCell:
-    facts = [f for r in plan.rows for f in r.facts if f.fact_type in types]
-    own = [f for f in facts if not f.shared_with and not f.other_areas]
+    # Other areas' figures are shown on the area page beside a conflict, not in the overview.
+    facts = [f for r in plan.rows for f in r.facts if f.fact_type in types and not f.other_areas]
+    own = [f for f in facts if not f.shared_with]
     conflict = any(f.conflict for f in facts)
     sort_value: float | str | None = None
     if numeric:

@@ -22,6 +22,12 @@ GROUPS = {
     "befolkning": "Befolkningen",
 }
 
+GROUPS_SHORT = {
+    "helhedsplan": "Med helhedsplan",
+    "almen": "Almene sektor",
+    "befolkning": "Befolkningen",
+}
+
 
 @dataclass(frozen=True)
 class Programme:

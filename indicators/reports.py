@@ -303,7 +303,8 @@ def filter_reports(
     if track is not None:
         out = out[out["track"] == track]
     if area_id is not None:
-        out = out[out["area_ids"].map(lambda ids: area_id in ids.split(";") if ids else False)]
+        wanted = out["area_ids"].map(lambda ids: area_id in ids.split(";") if ids else False)
+        out = out[wanted.astype(bool)]
     if year is not None:
         out = out[out["year"] == year]
     return out.sort_values(["year", "title"], ascending=[False, True], na_position="last")

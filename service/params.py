@@ -51,6 +51,36 @@ def choice(param: str, allowed, default: str) -> str:
     return raw
 
 
+def optional_choice(param: str, allowed) -> str | None:
+    """A query argument that, when given, must be one of ``allowed``; None when blank."""
+    raw = request.args.get(param, "")
+    if raw == "":
+        return None
+    if raw not in allowed:
+        raise BadParameter(f"`{param}` was {raw!r} but is expected to be one of {list(allowed)}")
+    return raw
+
+
+def optional_year(param: str) -> int | None:
+    """A four-digit year, when given; None when blank."""
+    raw = request.args.get(param, "")
+    if raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4):
+        raise BadParameter(f"`{param}` was {raw!r} but is expected to be a year such as 2022")
+    return int(raw)
+
+
+def optional_area(param: str, known_ids) -> str | None:
+    """An area id, when given; 404 for an id the store does not know."""
+    raw = request.args.get(param, "")
+    if raw == "":
+        return None
+    if raw not in known_ids:
+        raise NotFoundError(f"no area with id {raw!r}")
+    return raw
+
+
 def year_arg(years: list[int]) -> int:
     """``aar`` (Danish) or ``year``."""
     if "aar" in request.args:

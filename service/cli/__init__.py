@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from service.cli import export, imports, moves, parcels, serving, store
+from service.cli import export, imports, moves, parcels, plans, serving, store
 
 
 @click.group()
@@ -27,6 +27,8 @@ for _command in (
     parcels.import_parcels_cmd,
     imports.import_designations_cmd,
     imports.import_indicators_cmd,
+    plans.import_plans_cmd,
+    plans.import_reports_cmd,
     export.export_embeds_cmd,
     moves.import_moves_cmd,
     moves.demo_moves_cmd,

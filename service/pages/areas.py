@@ -21,6 +21,7 @@ from service.maps.base import (
     script_response,
 )
 from service.maps.built import area_built, municipality_built, national_built
+from service.maps.plan_charts import area_plan_context
 from service.pages.panel import area_panel
 from service.params import municipality_arg, year_arg
 from service.store_access import get_store
@@ -109,6 +110,7 @@ def area_page(slug: str):
         status_da=STATUS_DA,
         label=label,
         categories=CATEGORIES,
+        plan_section=area_plan_context(store, slug),
     )
 
 

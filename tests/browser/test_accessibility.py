@@ -22,6 +22,14 @@ PAGES = [
     "/embed/kommune/0101?visning=tabel&sprog=en",
     "/embed/omraade/vollsmose",
     "/api/",
+    "/udviklingsplaner",
+    "/udviklingsplaner?sorter=demolition&retning=faldende",
+    "/evaluering",
+    "/rapporter?spor=programmer",
+    "/ordforklaring",
+    "/indsatser",
+    "/omraader/tingbjerg-utterslevhuse",
+    "/omraader/ringparken",
 ]
 
 

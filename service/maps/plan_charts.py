@@ -1,0 +1,278 @@
+"""SVG geometry for the plan and evaluation pages: plain dicts the templates draw.
+
+No HTML and no colour-only meaning: every mark has a shape or a text label of its own, and
+every chart has a table twin on the page. Colours are Paul Tol's colour-blind-safe set.
+"""
+
+from __future__ import annotations
+
+from indicators.evaluation import KINDS_DA, Event
+from indicators.plans import SharePath, number_da, plan_areas, plan_facts
+from indicators.programmes import GROUPS_SHORT
+from indicators.reports import filter_reports, read_reports, report_records
+
+INK = "#222222"
+GRID = "#bbbbbb"
+BLUE = "#0077BB"
+ORANGE = "#EE7733"
+TEAL = "#009988"
+GREY = "#777777"
+MAGENTA = "#EE3377"
+GROUP_COLOURS = {"helhedsplan": BLUE, "almen": TEAL, "befolkning": GREY}
+
+
+def pct_da(value: float) -> str:
+    """``96 %``, ``88,5 %``."""
+    return f"{number_da(round(value, 1))} %"
+
+
+def share_panel(
+    path: SharePath,
+    *,
+    first_year: int = 2018,
+    last_year: int = 2030,
+    width: int = 260,
+    height: int = 170,
+) -> dict:
+    """One small multiple of the 40 % path: share (0–100 %) against year.
+
+    Marks: the baseline (open circle), every imported value (filled square), the target at 1
+    January 2030 (diamond) with a dashed reference line at its level. Lines join only values
+    of consecutive years; a year without a value between the first and the last known year
+    gets a cross on the axis ("ingen værdi"), so no line is drawn through a gap.
+    """
+    left, right, top, bottom = 34, width - 12, 12, height - 30
+
+    def x(year: float) -> float:
+        return round(left + (right - left) * (year - first_year) / (last_year - first_year), 1)
+
+    def y(value: float) -> float:
+        return round(bottom - (bottom - top) * min(max(value, 0.0), 100.0) / 100.0, 1)
+
+    points = []
+    if path.baseline is not None:
+        points.append(
+            {"year": path.baseline.year, "value": path.baseline.value, "kind": "baseline"}
+        )
+    points += [{"year": p.year, "value": p.value, "kind": "measured"} for p in path.measured]
+    points.sort(key=lambda p: (p["year"], p["kind"] != "baseline"))
+    marks = [
+        {
+            "x": x(p["year"]),
+            "y": y(p["value"]),
+            "kind": p["kind"],
+            "label": f"{p['year']}: {pct_da(p['value'])}"
+            + (" (udgangspunkt)" if p["kind"] == "baseline" else ""),
+        }
+        for p in points
+    ]
+    segments = []
+    for a, b in zip(points, points[1:], strict=False):
+        if b["year"] - a["year"] == 1:
+            segments.append(
+                {"x1": x(a["year"]), "y1": y(a["value"]), "x2": x(b["year"]), "y2": y(b["value"])}
+            )
+    gaps = [
+        {"x": x(year), "y": bottom, "year": year}
+        for year in path.missing_years
+        if first_year <= year <= last_year
+    ]
+    target = path.target.value
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "right": right,
+        "top": top,
+        "bottom": bottom,
+        "marks": marks,
+        "segments": segments,
+        "gaps": gaps,
+        "target": {
+            "x": x(last_year),
+            "y": y(target),
+            "label": pct_da(target),
+            "line_x1": left,
+        },
+        "y_ticks": [{"y": y(v), "label": f"{v} %"} for v in (0, 40, 100)],
+        "x_ticks": [{"x": x(yr), "label": str(yr)} for yr in (first_year, 2024, last_year)],
+        "title": _panel_title(path),
+    }
+
+
+def _panel_title(path: SharePath) -> str:
+    parts = [f"{path.name}: andel almene familieboliger."]
+    if path.baseline is not None:
+        parts.append(f"Udgangspunkt {path.baseline.year}: {pct_da(path.baseline.value)}.")
+    else:
+        parts.append("Udgangspunkt ikke oplyst.")
+    if path.measured:
+        parts.append(
+            "Indlæste værdier: "
+            + ", ".join(f"{p.year} {pct_da(p.value)}" for p in path.measured)
+            + "."
+        )
+    else:
+        parts.append("Ingen indlæste værdier.")
+    parts.append(f"Mål 1. januar 2030: {pct_da(path.target.value)} ({path.target.label_da}).")
+    return " ".join(parts)
+
+
+LANES = ("evaluering", "lov", "liste", "plan", "frist")
+
+
+def timeline_chart(
+    events: list[Event], *, first_year: int = 2018, last_year: int = 2030, width: int = 900
+) -> dict:
+    """The timeline as lanes (one per kind) on a 2018–2030 axis; each event a numbered mark
+    (the number is the event's place in the list under the chart). Marks that would overlap
+    in a lane are moved down a row."""
+    left, right, lane_top, row_h = 130, width - 20, 28, 20
+    step = 18.0
+
+    def x(position: float) -> float:
+        return round(
+            left + (right - left) * (position - first_year) / (last_year + 1 - first_year), 1
+        )
+
+    lanes = []
+    y = lane_top
+    marks = []
+    numbered = {id(e): i for i, e in enumerate(events, start=1)}
+    for kind in LANES:
+        in_lane = [e for e in events if e.kind == kind]
+        rows_end: list[float] = []
+        placed = []
+        for e in in_lane:
+            ex = x(e.position)
+            row = next((i for i, end in enumerate(rows_end) if ex - end >= step), None)
+            if row is None:
+                rows_end.append(ex)
+                row = len(rows_end) - 1
+            else:
+                rows_end[row] = ex
+            placed.append((e, ex, row))
+        n_rows = max(1, len(rows_end))
+        lanes.append({"kind": kind, "label": KINDS_DA[kind], "y": y, "h": n_rows * row_h + 8})
+        for e, ex, row in placed:
+            marks.append(
+                {
+                    "x": ex,
+                    "y": y + 12 + row * row_h,
+                    "kind": kind,
+                    "number": numbered[id(e)],
+                    "label": f"{numbered[id(e)]}. {e.date}: {e.title}",
+                }
+            )
+        y += n_rows * row_h + 8
+    height = y + 26
+    years = [
+        {"x": x(year), "label": str(year), "mid": x(year + 0.5)}
+        for year in range(first_year, last_year + 1)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "right": right,
+        "top": lane_top,
+        "axis_y": y + 4,
+        "lanes": lanes,
+        "marks": marks,
+        "years": years,
+    }
+
+
+def survey_chart(measure: dict, *, width: int = 560) -> dict:
+    """Horizontal bars 0–100 % for one survey measure, one per (group, year); every bar is
+    labelled with its group, year and value in text."""
+    label_w, bar_left, row_h = 150, 158, 22
+    bar_w = width - bar_left - 56
+    bars = []
+    for i, v in enumerate(measure["values"]):
+        w = round(bar_w * v["pct"] / 100.0, 1)
+        bars.append(
+            {
+                "y": 6 + i * row_h,
+                "label": f"{GROUPS_SHORT[v['group']]} {v['year']}",
+                "w": w,
+                "value": pct_da(v["pct"]),
+                "value_x": bar_left + w + 4,
+                "fill": GROUP_COLOURS[v["group"]],
+                "hatch": v["year"] == 2021,
+            }
+        )
+    return {
+        "width": width,
+        "height": 12 + len(bars) * row_h,
+        "label_w": label_w,
+        "bar_left": bar_left,
+        "bar_w": bar_w,
+        "bar_h": row_h - 7,
+        "bars": bars,
+    }
+
+
+def programme_charts(programmes) -> dict:
+    """Two bar charts: the total grant per programme (million kroner) and the grant per
+    helhedsplan as the booklet's table and its text give it (both, side by side)."""
+    width, label_w, bar_left, row_h = 560, 150, 158, 22
+    bar_w = width - bar_left - 110
+    top_total = max(p.total_grant_dkk for p in programmes) / 1e6
+    totals = []
+    for i, p in enumerate(programmes):
+        value = p.total_grant_dkk / 1e6
+        w = round(bar_w * value / top_total, 1)
+        totals.append(
+            {
+                "y": 6 + i * row_h,
+                "label": f"{p.programme}-midlerne",
+                "w": w,
+                "value": f"{number_da(round(value, 1))} mio. kr.",
+                "value_x": bar_left + w + 4,
+            }
+        )
+    per_plan = []
+    top_plan = max(max(p.per_plan_table_mio, p.per_plan_text_mio) for p in programmes)
+    i = 0
+    for p in programmes:
+        for which, value in (("tabel", p.per_plan_table_mio), ("tekst", p.per_plan_text_mio)):
+            w = round(bar_w * value / top_plan, 1)
+            per_plan.append(
+                {
+                    "y": 6 + i * row_h,
+                    "label": f"{p.programme} ({which})",
+                    "which": which,
+                    "w": w,
+                    "value": f"{number_da(value)} mio. kr."
+                    + (" – afviger" if p.per_plan_disagrees and which == "tekst" else ""),
+                    "value_x": bar_left + w + 4,
+                }
+            )
+            i += 1
+    return {
+        "width": width,
+        "label_w": label_w,
+        "bar_left": bar_left,
+        "bar_h": row_h - 7,
+        "totals": {"height": 12 + len(totals) * row_h, "bars": totals},
+        "per_plan": {"height": 12 + len(per_plan) * row_h, "bars": per_plan},
+    }
+
+
+def area_plan_context(store, area_id: str) -> dict | None:
+    """What the area page's plan section needs, or None when the area has neither been an
+    omdannelsesområde nor has plan facts."""
+    if area_id not in plan_areas(store):
+        reports = filter_reports(read_reports(store), area_id=area_id)
+        if reports.empty:
+            return None
+    plan = plan_facts(store, area_id)
+    names = dict(zip(store.read("areas")["area_id"], store.read("areas")["name"], strict=True))
+    reports = report_records(filter_reports(read_reports(store), area_id=area_id), names)
+    return {
+        "plan": plan,
+        "share": share_panel(plan.path, width=320, height=190),
+        "area_reports": reports,
+        "show_plan": area_id in plan_areas(store),
+    }

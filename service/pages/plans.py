@@ -1,0 +1,239 @@
+"""Danish pages for the development plans and the evaluation: /udviklingsplaner,
+/evaluering, /rapporter, /ordforklaring and /indsatser, and the template helpers they share
+with the area page's plan section (linked glossary terms, Danish percentages)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, url_for
+from markupsafe import Markup, escape
+
+from indicators import evaluation, glossary, programmes
+from indicators.plans import (
+    LAW_URL,
+    OVERVIEW_COLUMNS,
+    all_plans,
+    date_da,
+    national_facts,
+    number_da,
+    plan_areas,
+    plans_overview,
+)
+from indicators.reports import TRACKS, filter_reports, read_reports, report_records
+from service.maps.plan_charts import (
+    GROUP_COLOURS,
+    pct_da,
+    programme_charts,
+    share_panel,
+    survey_chart,
+    timeline_chart,
+)
+from service.params import choice, optional_area, optional_choice, optional_year
+from service.store_access import get_store
+
+bp = Blueprint("plan_pages", __name__)
+
+LANE_COLOURS = {
+    "evaluering": "#0077BB",
+    "lov": "#222222",
+    "liste": "#009988",
+    "plan": "#EE7733",
+    "frist": "#CC3311",
+}
+SORT_LABELS = {"area": "Område"} | {key: label for key, label, _types, _numeric in OVERVIEW_COLUMNS}
+DIRECTIONS = {"stigende": False, "faldende": True}
+
+
+# -- template helpers (registered app-wide: the area page uses them too) ----------------------
+
+
+@bp.app_template_global("term")
+def term(text: str, slug: str) -> Markup:
+    """A glossary term linked to its explanation on /ordforklaring."""
+    glossary.get(slug)  # a typo in a template fails loudly
+    href = url_for("plan_pages.glossary_page") + "#" + slug
+    return Markup('<a class="term" href="{}">{}</a>').format(href, text)
+
+
+@bp.app_template_filter("link_terms")
+def link_terms(text: str, skip: str | None = None) -> Markup:
+    """Escape ``text`` and link the first occurrence of each glossary term in it."""
+    out, last, linked = [], 0, {skip}
+    for start, end, slug in glossary.find_terms(str(text)):
+        if slug in linked:
+            continue
+        linked.add(slug)
+        out.append(escape(text[last:start]))
+        out.append(term(text[start:end], slug))
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+@bp.app_template_filter("source_link")
+def source_link(source: str) -> Markup:
+    """A source as a link when it is an address, else as text."""
+    source = str(source)
+    if source.startswith(("https://", "http://")):
+        host = source.split("/")[2].removeprefix("www.")
+        return Markup('<a href="{}" rel="noopener">{}</a>').format(source, host)
+    return Markup("{}").format(source)
+
+
+@bp.app_context_processor
+def _helpers() -> dict:
+    return {
+        "pct": pct_da,
+        "date_da": date_da,
+        "mio": lambda v: f"{number_da(round(v, 2))} mio. kr.",
+        "law_url": LAW_URL,
+    }
+
+
+# -- /udviklingsplaner -----------------------------------------------------------------------
+
+
+def _municipality_names(store) -> dict[str, str]:
+    info = store.read("municipality_info")
+    return dict(zip(info["code"], info["name"], strict=True))
+
+
+@bp.route("/udviklingsplaner")
+def plans_page():
+    store = get_store()
+    sort = choice("sorter", SORT_LABELS, "area")
+    direction = choice("retning", DIRECTIONS, "stigende")
+    descending = DIRECTIONS[direction]
+    rows = plans_overview(store, sort, descending)
+    columns = []
+    for key, label in SORT_LABELS.items():
+        flip = ("stigende" if descending else "faldende") if key == sort else "stigende"
+        columns.append(
+            {"key": key, "label": label, "href": url_for(".plans_page", sorter=key, retning=flip)}
+        )
+    plans = all_plans(store)
+    years = sorted({p.year for plan in plans for p in plan.path.measured})
+    last_list = int(store.read("list_counts")["year"].max())
+    share_years = list(range(2018, max([last_list, *years]) + 1))
+    panels = [
+        {
+            "area_id": plan.area_id,
+            "name": plan.name,
+            "path": plan.path,
+            "chart": share_panel(plan.path),
+            "by_year": {p.year: p for p in plan.path.measured},
+        }
+        for plan in plans
+    ]
+    sources = sorted({p.source for plan in plans for p in plan.path.measured})
+    return render_template(
+        "plans/overview.html",
+        rows=rows,
+        columns=columns,
+        sort=sort,
+        sort_label=SORT_LABELS[sort],
+        descending=descending,
+        numeric={key for key, _l, _t, numeric in OVERVIEW_COLUMNS if numeric},
+        municipality_names=_municipality_names(store),
+        national=national_facts(store),
+        panels=panels,
+        share_years=share_years,
+        share_sources=sources,
+    )
+
+
+# -- /evaluering -----------------------------------------------------------------------------
+
+
+@bp.route("/evaluering")
+def evaluation_page():
+    store = get_store()
+    events = evaluation.timeline(store)
+    answer_links = {
+        "areas": {"href": url_for("pages.area_index"), "label": "områdesiderne"},
+        "compare": {"href": url_for("indicator_pages.compare"), "label": "indikatorerne"},
+        "plans": {"href": url_for(".plans_page"), "label": "udviklingsplanerne"},
+        "flows": {"href": url_for("flows_pages.index"), "label": "flytninger"},
+        "receiving": {"href": url_for("flows_pages.receiving_page"), "label": "modtagerområder"},
+    }
+    return render_template(
+        "plans/evaluation.html",
+        levels=evaluation.LEVELS,
+        tracks=evaluation.TRACKS_TEXT,
+        questions=evaluation.questions(),
+        events=events,
+        chart=timeline_chart(events),
+        kinds=evaluation.KINDS_DA,
+        lane_colours=LANE_COLOURS,
+        answer_links=answer_links,
+    )
+
+
+# -- /rapporter ------------------------------------------------------------------------------
+
+
+@bp.route("/rapporter")
+def reports_page():
+    store = get_store()
+    track = optional_choice("spor", TRACKS)
+    areas = store.read("areas")
+    names = dict(zip(areas["area_id"], areas["name"], strict=True))
+    area_id = optional_area("omraade", names)
+    year = optional_year("aar")
+    reports = read_reports(store)
+    chosen = report_records(filter_reports(reports, track=track, area_id=area_id, year=year), names)
+    years = sorted({int(y) for y in reports["year"].dropna()}, reverse=True)
+    plan_area_ids = {a for ids in reports["area_ids"] for a in ids.split(";") if a}
+    plan_area_ids |= set(plan_areas(store))
+    area_choices = sorted(
+        ({"id": a, "name": names[a]} for a in plan_area_ids if a in names),
+        key=lambda a: a["name"],
+    )
+    return render_template(
+        "plans/reports.html",
+        reports=chosen,
+        tracks=TRACKS,
+        track=track,
+        area_id=area_id,
+        year=year,
+        years=years,
+        areas=area_choices,
+    )
+
+
+# -- /ordforklaring --------------------------------------------------------------------------
+
+
+@bp.route("/ordforklaring")
+def glossary_page():
+    return render_template("plans/glossary.html", terms=glossary.terms())
+
+
+# -- /indsatser ------------------------------------------------------------------------------
+
+
+@bp.route("/indsatser")
+def programmes_page():
+    progs = programmes.programmes()
+    survey = programmes.survey_by_measure()
+    columns = sorted(
+        {(v["group"], v["year"]) for m in survey for v in m["values"]},
+        key=lambda gy: (list(programmes.GROUPS).index(gy[0]), gy[1]),
+    )
+    for m in survey:
+        m["chart"] = survey_chart(m)
+        m["lookup"] = {(v["group"], v["year"]): v["pct"] for v in m["values"]}
+    sources = []
+    for m in survey:
+        for s in m["sources"]:
+            if s not in sources:
+                sources.append(s)
+    return render_template(
+        "plans/programmes.html",
+        programmes=progs,
+        charts=programme_charts(progs),
+        survey=survey,
+        survey_columns=columns,
+        survey_sources=sources,
+        groups=programmes.GROUPS,
+        group_colours=GROUP_COLOURS,
+    )
