@@ -14,9 +14,12 @@ class Problem:
     column: str | None = None
     value: object = None
     expected: str | None = None
+    file: str | None = None  # the file within a directory input (None: the input itself)
 
     def __str__(self) -> str:
         parts = []
+        if self.file is not None:
+            parts.append(f"file {self.file}")
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column is not None:

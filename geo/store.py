@@ -21,12 +21,24 @@ indicators          area_id, year, code, value, dataset, source, note, synthetic
 earlier_lists       old ghetto lists 2015–2017 (year, area_id, listed, basis, source)
 plan_facts          development-plan facts with sources and quotes (indicators.plans)
 reports             reports of the evaluation and the programme evaluations (indicators.reports)
-moves               raw relocation data (geo.relocation.ingest); never served
+moves               raw relocation data (geo.relocation.ingest); never served. Kept as a
+                    Parquet dataset beside the GeoPackage (see "Datasets beside the store")
 move_counts         movers per year, reason, origin, destination, distance band
                     (geo.relocation.join)
 move_join           the join's report and signature; move_protection: suppressed cells
 provenance          dataset, description, source, licence, loaded_at, synthetic, records
-meta                key, value (data_version, built_at, schema)
+meta                key, value (data_version, built_at, schema, dataset.<name>)
+
+Datasets beside the store
+-------------------------
+Large tables that are only ever read whole and in order (the raw moves: tens of millions of
+rows) are kept as directories of Parquet files next to the GeoPackage, in
+``<store>.datasets/<name>-<token>/part-NNNNNN.parquet``, written at disk speed. The store's
+``meta`` table names the directory in force (``dataset.moves``), so the GeoPackage swap is the
+single commit point: a dataset is written to a temporary directory first, renamed to its final
+name inside the transaction, and becomes current with the same ``os.replace`` that publishes
+the new data version. Directories no longer named by the store are removed by the writer that
+replaced them (under the writer lock); a refused or failed write removes its own.
 """
 
 from __future__ import annotations
@@ -83,6 +95,9 @@ TABLES = (
     "provenance",
     "meta",
 )
+# Tables kept as Parquet datasets beside the GeoPackage (see "Datasets beside the store").
+DATASETS = ("moves",)
+_DATASET_KEY = "dataset."
 SCHEMA_VERSION = "1"
 
 
@@ -210,8 +225,65 @@ class Store:
         return self._list_layers()
 
     def has(self, name: str) -> bool:
-        """True when the store has the layer or table ``name``."""
+        """True when the store has the layer or table ``name`` (or the dataset beside it)."""
+        if name in DATASETS and self.dataset_path(name) is not None:
+            return True
         return name in self.layers()
+
+    # -- datasets beside the store -----------------------------------------------------------
+
+    @property
+    def datasets_dir(self) -> Path:
+        """The directory holding the store's Parquet datasets (``<store>.datasets``)."""
+        return self.path.with_name(self.path.name + ".datasets")
+
+    def dataset_path(self, name: str) -> Path | None:
+        """The directory of dataset ``name`` in the current store version, or None."""
+        ref = self.meta().get(_DATASET_KEY + name) if self.exists() else None
+        return self.datasets_dir / ref if ref else None
+
+    def dataset_files(self, name: str) -> list[Path]:
+        """The Parquet files of dataset ``name``, in row order (empty when there is none)."""
+        directory = self.dataset_path(name)
+        if directory is None:
+            return []
+        if not directory.is_dir():
+            raise StoreError(f"store {self.path}: dataset directory {directory} is missing")
+        return sorted(directory.glob("part-*.parquet"))
+
+    def new_dataset_dir(self, name: str) -> Path:
+        """A fresh temporary directory for writing dataset ``name``.
+
+        Pass it to :meth:`StoreWriter.attach_dataset` inside a transaction, or remove it with
+        :meth:`discard_dataset_dir`. Temporary directories of processes that no longer run
+        (killed imports) are removed here.
+        """
+        if name not in DATASETS:
+            raise ValueError(f"unknown store dataset {name!r}")
+        self.datasets_dir.mkdir(parents=True, exist_ok=True)
+        for stale in self.datasets_dir.glob(_TEMP_MARK + "*"):
+            with contextlib.suppress(ValueError, IndexError):
+                if not _pid_alive(int(stale.name.split("-")[2])):
+                    shutil.rmtree(stale, ignore_errors=True)
+        path = self.datasets_dir / f"{_TEMP_MARK}{name}-{os.getpid()}-{secrets.token_hex(4)}"
+        path.mkdir()
+        return path
+
+    def discard_dataset_dir(self, path: Path) -> None:
+        """Remove a temporary dataset directory (and the datasets directory, if now empty)."""
+        shutil.rmtree(path, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            self.datasets_dir.rmdir()
+
+    def _collect_datasets(self) -> None:
+        """Remove dataset directories that the current store version does not name."""
+        if not self.datasets_dir.is_dir():
+            return
+        current = {v for k, v in self.meta().items() if k.startswith(_DATASET_KEY)}
+        for entry in self.datasets_dir.iterdir():
+            if entry.name.startswith(_TEMP_MARK) or entry.name in current:
+                continue
+            shutil.rmtree(entry, ignore_errors=True)
 
     def read(self, name: str) -> pd.DataFrame:
         """Return a layer (GeoDataFrame in EPSG:25832) or a table (DataFrame).
@@ -225,6 +297,8 @@ class Store:
         StoreError
             The store is missing or cannot be read, or lacks a required table.
         """
+        if name in DATASETS and self.dataset_path(name) is not None:
+            return _read_dataset(self.dataset_files(name))
         with self._lock:
             self._check()
             if name not in self._cache:
@@ -447,16 +521,26 @@ class Store:
                     raise StoreError(
                         f"cannot copy the store {self.path} to write it: {exc.strerror}"
                     ) from exc
-                writer = StoreWriter(tmp, previous=None if create else self)
-                yield writer
-                writer._finish()
+                writer = StoreWriter(
+                    tmp, previous=None if create else self, datasets_dir=self.datasets_dir
+                )
+                committed = False
                 try:
-                    os.replace(tmp, self.path)
-                except OSError as exc:
-                    raise StoreError(
-                        f"cannot replace the store {self.path}: {exc.strerror}"
-                    ) from exc
+                    yield writer
+                    writer._finish()
+                    try:
+                        os.replace(tmp, self.path)
+                    except OSError as exc:
+                        raise StoreError(
+                            f"cannot replace the store {self.path}: {exc.strerror}"
+                        ) from exc
+                    committed = True
+                finally:
+                    if not committed:
+                        for directory in writer.attached:
+                            shutil.rmtree(directory, ignore_errors=True)
                 self._seen = {_signature(self.path)}
+                self._collect_datasets()
             finally:
                 for leftover in (tmp, *(Path(f"{tmp}{x}") for x in ("-journal", "-wal", "-shm"))):
                     with contextlib.suppress(FileNotFoundError):
@@ -471,10 +555,27 @@ def _first_line(exc: BaseException) -> str:
 class StoreWriter:
     """Writes layers and tables into the temporary copy of a store."""
 
-    def __init__(self, path: Path, previous: Store | None):
+    def __init__(self, path: Path, previous: Store | None, datasets_dir: Path | None = None):
         self.path = path
         self.previous = previous
         self.written: list[str] = []
+        self.datasets_dir = datasets_dir or path.with_name(path.name + ".datasets")
+        self.attached: list[Path] = []
+        self._meta_updates: dict[str, str] = {}
+
+    def attach_dataset(self, name: str, directory: Path) -> None:
+        """Make the Parquet files in ``directory`` dataset ``name`` of the new store version.
+
+        ``directory`` comes from :meth:`Store.new_dataset_dir`; it is moved into place now and
+        becomes current when the transaction commits (it is removed if it does not).
+        """
+        if name not in DATASETS:
+            raise ValueError(f"unknown store dataset {name!r}")
+        final = self.datasets_dir / f"{name}-{secrets.token_hex(8)}"
+        os.replace(directory, final)
+        self.attached.append(final)
+        self._meta_updates[_DATASET_KEY + name] = final.name
+        self.written.append(name)
 
     def write(self, name: str, frame: pd.DataFrame) -> None:
         """Replace the layer or table ``name`` with ``frame`` in the working copy."""
@@ -542,8 +643,32 @@ class StoreWriter:
         version = int(values.get("data_version", "0")) + 1
         now = datetime.now(UTC).isoformat(timespec="seconds")
         values.update({"data_version": str(version), "schema": SCHEMA_VERSION, "written_at": now})
+        values.update(self._meta_updates)
         values.setdefault("built_at", now)
         self.write(
             "meta",
             pd.DataFrame({"key": list(values), "value": [str(v) for v in values.values()]}),
         )
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _read_dataset(files: list[Path]) -> pd.DataFrame:
+    """A moves dataset's rows in order, with ``move_id`` = the row number (1-based) in front."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = [pq.read_table(f) for f in files]
+    if not tables:
+        return pd.DataFrame()
+    frame = pa.concat_tables(tables, promote_options="default").to_pandas()
+    frame.insert(0, "move_id", range(1, len(frame) + 1))
+    return frame

@@ -1,4 +1,4 @@
-"""Relocation data in: read, validate and normalise moves; store them with their counts.
+"""Relocation data in: read, validate and join moves in chunks; store them with their counts.
 
 A move file has one row per move, or one row per group of moves with a weight. Each row has a
 year (or a date), an origin and a destination:
@@ -8,687 +8,210 @@ year (or a date), an origin and a destination:
 - optional: weight (number of movers, default 1), reason (planned rehousing / other),
   age band, labour-market status, household type, a move id.
 
-Formats: CSV (UTF-8 or Windows-1252, ``;`` or ``,``), Parquet (GeoParquet too: its geometry is
-the destination point) and GeoPackage (the layer's point geometry is the destination). Point
-columns ``*_x``/``*_y`` are in the CRS given with ``crs`` (required for them; a GeoPackage or
-GeoParquet declares its own); ``*_lon``/``*_lat`` columns are WGS84.
+Formats (:mod:`geo.relocation.readers`): CSV (UTF-8 or Windows-1252, ``;`` or ``,``), Parquet
+(GeoParquet too: its geometry is the destination point; a directory of Parquet files is one
+input) and GeoPackage (the layer's point geometry is the destination). Point columns
+``*_x``/``*_y`` are in the CRS given with ``crs`` (required for them; a GeoPackage or GeoParquet
+declares its own); ``*_lon``/``*_lat`` columns are WGS84.
+
+The import is streamed: the file is read ``chunk_size`` rows at a time, each chunk is checked
+with vectorised rules (:mod:`geo.relocation.checks`), written to the raw-moves dataset being
+built beside the store, joined and counted (:mod:`geo.relocation.join`); only the counts stay
+in memory. With a Dask scheduler the workers read the Parquet partitions themselves and do the
+same, and the client receives only counts.
 
 A file with any problem is refused whole (:class:`~geo.errors.InputRejected`), each problem
-naming the row, column, value and what was expected; the store is then left as it was. Raw
-moves are kept in the store's ``moves`` table for re-joining and are never served: the web
+naming the file, row, column, value and what was expected; the store is then byte-identical.
+Raw moves are kept for re-joining as a Parquet dataset beside the GeoPackage that becomes
+current with the same swap as the counts (:mod:`geo.store`), and are never served: the web
 service reads only the counts (``move_counts``) through disclosure control.
 """
 
 from __future__ import annotations
 
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
-import pyogrio
-import pyogrio.errors
-import shapely
-from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError
 
 from geo.errors import InputRejected, Problem
-from geo.naming import AreaMatcher, municipality_code
+from geo.relocation.checks import (
+    ATTRIBUTES,
+    DENMARK_BOX,
+    ID_BUCKETS,
+    MAX_PROBLEMS_PER_CHECK,
+    REASON_VALUES,
+    STORED_SCHEMA,
+    Context,
+    DuplicateIds,
+    ProblemLog,
+    Where,
+    check_chunk,
+    context_from_frames,
+    duplicate_ids,
+    id_text,
+    spill_ids,
+    stored_table,
+)
 from geo.relocation.join import (
     DEFAULT_CHUNK,
     MICROCELL_COLUMNS,
+    ChunkCounts,
     JoinLayers,
     MoveCounts,
+    _decode,
+    _merge,
+    count_chunk,
     count_moves,
 )
+from geo.relocation.readers import (
+    COLUMNS,
+    PARQUET_SUFFIXES,
+    SUPPORTED,
+    MoveSource,
+    iter_chunks,
+    open_moves,
+)
 from geo.store import Store
-from geo.tabular import CSV_SUFFIXES, read_table
 
-PARQUET_SUFFIXES = {".parquet", ".geoparquet"}
-GPKG_SUFFIXES = {".gpkg"}
-SUPPORTED = sorted(CSV_SUFFIXES | PARQUET_SUFFIXES | GPKG_SUFFIXES)
-
-# Canonical column → accepted headers (compared lower-case, stripped).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "move_id": ("move_id", "id", "flytning_id"),
-    "year": ("year", "aar", "år"),
-    "date": ("date", "dato", "move_date", "flyttedato"),
-    "weight": ("weight", "movers", "antal", "vaegt", "vægt"),
-    "origin_area": ("origin_area", "origin_area_id", "fra_omraade", "fra_område"),
-    "origin_municipality": (
-        "origin_municipality",
-        "origin_municipality_code",
-        "fra_kommune",
-        "fra_kommunekode",
-    ),
-    "origin_x": ("origin_x", "fra_x"),
-    "origin_y": ("origin_y", "fra_y"),
-    "origin_lon": ("origin_lon", "fra_lon"),
-    "origin_lat": ("origin_lat", "fra_lat"),
-    "dest_area": ("dest_area", "dest_area_id", "destination_area", "til_omraade", "til_område"),
-    "dest_municipality": (
-        "dest_municipality",
-        "dest_municipality_code",
-        "destination_municipality",
-        "til_kommune",
-        "til_kommunekode",
-    ),
-    "dest_x": ("dest_x", "destination_x", "til_x"),
-    "dest_y": ("dest_y", "destination_y", "til_y"),
-    "dest_lon": ("dest_lon", "destination_lon", "til_lon"),
-    "dest_lat": ("dest_lat", "destination_lat", "til_lat"),
-    "reason": ("reason", "aarsag", "årsag"),
-    "age_band": ("age_band", "aldersgruppe", "alder"),
-    "labour_status": ("labour_status", "labour_market_status", "arbejdsmarkedsstatus"),
-    "household_type": ("household_type", "husstandstype", "husstand"),
-}
-ATTRIBUTES = ("age_band", "labour_status", "household_type")
-
-# Reason spellings (folded to lower case, spaces collapsed); blank means not stated.
-REASON_VALUES = {
-    "planned": "planned",
-    "planned rehousing": "planned",
-    "rehousing": "planned",
-    "planlagt": "planned",
-    "planlagt genhusning": "planned",
-    "genhusning": "planned",
-    "other": "other",
-    "andet": "other",
-    "anden": "other",
-    "andre": "other",
-    "øvrige": "other",
-    "oevrige": "other",
-}
-EARLIEST_YEAR, LATEST_YEAR = 1980, 2100
-# A generous box around Denmark in EPSG:25832 (Bornholm and Christiansø included).
-DENMARK_BOX = (400_000.0, 6_030_000.0, 910_000.0, 6_420_000.0)
-MAX_PROBLEMS_PER_CHECK = 20
-
-STORED_COLUMNS = [
-    "move_id",
-    "year",
-    "date",
-    "weight",
-    "reason",
-    "origin_area_id",
-    "origin_municipality_code",
-    "origin_x",
-    "origin_y",
-    "dest_area_id",
-    "dest_municipality_code",
-    "dest_x",
-    "dest_y",
-    *ATTRIBUTES,
+__all__ = [
+    "ATTRIBUTES",
+    "COLUMNS",
+    "DENMARK_BOX",
+    "MAX_PROBLEMS_PER_CHECK",
+    "PARQUET_SUFFIXES",
+    "REASON_VALUES",
+    "STORED_COLUMNS",
+    "SUPPORTED",
+    "ImportResult",
+    "MoveSource",
+    "TerminalProgress",
+    "import_moves",
+    "join_counts",
+    "read_moves_file",
+    "rejoin_moves",
+    "stored_frame",
+    "validate_moves",
+    "validation_context",
+    "write_counts",
+    "write_moves",
 ]
 
-
-@dataclass
-class MovesFile:
-    """A move file as read: raw cells, the CRS of its point columns, its destination points."""
-
-    path: Path
-    frame: pd.DataFrame  # columns renamed to canonical names
-    crs: CRS | None
-    dest_points: np.ndarray | None = None  # (n, 2) from a GeoPackage/GeoParquet geometry
-    notes: list[str] = field(default_factory=list)
+STORED_COLUMNS = ["move_id", *STORED_SCHEMA.names[:-1]]
+Progress = Callable[[int, int | None], None]
 
 
-class _Problems:
-    """Collects problems, at most :data:`MAX_PROBLEMS_PER_CHECK` rows per check."""
+def read_moves_file(path: str | Path, crs: str | None = None) -> MoveSource:
+    """Open a CSV, Parquet or GeoPackage move file (or a directory of Parquet files).
 
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def rows(
-        self,
-        mask: np.ndarray,
-        message: str,
-        *,
-        column: str | None,
-        values: pd.Series | np.ndarray | None,
-        expected: str | None,
-    ) -> None:
-        rows = np.flatnonzero(np.asarray(mask))
-        for i in rows[:MAX_PROBLEMS_PER_CHECK]:
-            value = None if values is None else _plain(np.asarray(values, dtype=object)[i])
-            self.items.append(
-                Problem(message, row=int(i) + 1, column=column, value=value, expected=expected)
-            )
-        if len(rows) > MAX_PROBLEMS_PER_CHECK:
-            self.items.append(
-                Problem(
-                    f"… and {len(rows) - MAX_PROBLEMS_PER_CHECK} more rows: {message}",
-                    column=column,
-                )
-            )
-
-    def add(self, problem: Problem) -> None:
-        self.items.append(problem)
-
-    def raise_if_any(self, source: str) -> None:
-        if self.items:
-            raise InputRejected(source, self.items)
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _text(series: pd.Series) -> pd.Series:
-    """Cells as stripped text; missing cells as ''."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype(object)
-    out = series.astype(object).where(series.notna(), "")
-    return out.map(lambda v: v.strip() if isinstance(v, str) else str(v))
-
-
-def _numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(values, bad) where blank → NaN and ``bad`` marks non-blank cells that are not numbers.
-
-    Text uses a decimal point or a Danish decimal comma.
+    Only the header, schema, encoding and CRS are read; rows are read by the import, chunk
+    by chunk. Raises :class:`InputRejected` for problems that need no rows to be found.
     """
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-        return values, ~np.isfinite(values) & ~np.isnan(values)
-    text = _text(series)
-    cleaned = text.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
-    comma_only = cleaned.str.contains(",", regex=False) & ~cleaned.str.contains(".", regex=False)
-    cleaned = cleaned.where(~comma_only, cleaned.str.replace(",", ".", regex=False))
-    values = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce")
-    values = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    bad = (cleaned != "").to_numpy() & ~np.isfinite(values)
-    return values, bad
+    return open_moves(path, crs)
 
 
-def _canonical(frame: pd.DataFrame, source: str) -> pd.DataFrame:
-    frame = frame.copy()
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    rename, problems = {}, _Problems()
-    for canonical, accepted in COLUMNS.items():
-        present = [a for a in accepted if a in frame.columns]
-        if len(present) > 1:
-            problems.add(
-                Problem(
-                    f"columns {present} all mean {canonical!r}",
-                    column=present[1],
-                    expected="one column per meaning",
-                )
-            )
-        elif present:
-            rename[present[0]] = canonical
-    problems.raise_if_any(source)
-    return frame.rename(columns=rename)
-
-
-def read_moves_file(path: str | Path, crs: str | None = None) -> MovesFile:
-    """Read a CSV, Parquet or GeoPackage move file (nothing is validated yet)."""
-    path = Path(path)
-    source = str(path)
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise InputRejected(source, [Problem("file not found")])
-    if suffix not in CSV_SUFFIXES | PARQUET_SUFFIXES | GPKG_SUFFIXES:
-        raise InputRejected(
-            source,
-            [
-                Problem(
-                    f"unsupported file type {suffix or '(none)'!r}",
-                    expected="one of " + ", ".join(SUPPORTED),
-                )
-            ],
-        )
-    given_crs = _parse_crs(crs, source) if crs else None
-    if suffix in CSV_SUFFIXES:
-        frame = read_table(path)
-        return MovesFile(path, _canonical(frame, source), given_crs)
-    if suffix in PARQUET_SUFFIXES:
-        try:
-            metadata = pq.read_schema(path).metadata or {}
-            if b"geo" in metadata:
-                geo = gpd.read_parquet(path)
-                return _with_geometry(path, geo, given_crs)
-            frame = pd.read_parquet(path)
-        except (OSError, ValueError) as exc:
-            raise InputRejected(source, [Problem(f"cannot be read as Parquet: {exc}")]) from exc
-        return MovesFile(path, _canonical(frame, source), given_crs)
-    try:
-        layers = pyogrio.list_layers(path)
-        if len(layers) != 1:
-            raise InputRejected(
-                source,
-                [
-                    Problem(
-                        f"has {len(layers)} layers",
-                        expected="a GeoPackage with exactly one layer of moves",
-                    )
-                ],
-            )
-        geo = pyogrio.read_dataframe(path)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise InputRejected(source, [Problem(f"cannot be read as GeoPackage: {exc}")]) from exc
-    if not isinstance(geo, gpd.GeoDataFrame):
-        return MovesFile(path, _canonical(pd.DataFrame(geo), source), given_crs)
-    return _with_geometry(path, geo, given_crs)
-
-
-def _parse_crs(text: str, source: str) -> CRS:
-    try:
-        return CRS.from_user_input(text)
-    except CRSError as exc:
-        raise InputRejected(
-            source,
-            [Problem("unknown CRS", column="--crs", value=text, expected="e.g. EPSG:25832")],
-        ) from exc
-
-
-def _with_geometry(path: Path, geo: gpd.GeoDataFrame, given_crs: CRS | None) -> MovesFile:
-    source = str(path)
-    geoms = geo.geometry.values
-    problems = _Problems()
-    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    types = shapely.get_type_id(geoms)
-    multi_single = (types == 4) & (shapely.get_num_geometries(geoms) == 1)
-    geoms = np.where(multi_single, shapely.get_geometry(geoms, 0), geoms)
-    types = shapely.get_type_id(geoms)
-    problems.rows(
-        ~missing & (types != 0),
-        "the geometry is not a point",
-        column="geometry",
-        values=shapely.get_type_id(geoms).astype(object),
-        expected="a point (the destination) per feature; type ids: 0 is Point",
-    )
-    crs = geo.crs
-    if crs is None and given_crs is None:
-        problems.add(
-            Problem(
-                "the file declares no CRS",
-                column="geometry",
-                expected="a file with a CRS, or --crs (e.g. EPSG:25832)",
-            )
-        )
-    problems.raise_if_any(source)
-    crs = CRS.from_user_input(crs) if crs is not None else given_crs
-    points = np.full((len(geo), 2), np.nan)
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    if present.any():
-        points[present] = shapely.get_coordinates(geoms[present])[:, :2]
-    frame = _canonical(pd.DataFrame(geo.drop(columns=geo.geometry.name)), source)
-    notes = []
-    if given_crs is not None and geo.crs is not None and CRS.from_user_input(geo.crs) != given_crs:
-        notes.append(f"--crs {given_crs.to_string()} ignored: the file declares {crs.to_string()}")
-    return MovesFile(path, frame, crs, dest_points=points, notes=notes)
-
-
-@dataclass
-class _Context:
-    """What validation needs from the store."""
-
-    matcher: AreaMatcher
-    known_area_ids: set[str]
-
-
-def _context(store: Store) -> _Context:
+def validation_context(store: Store) -> Context:
+    """The areas, aliases and list years that moves are checked against."""
     areas = store.read("areas")
     aliases = store.read("aliases") if store.has("aliases") else pd.DataFrame(columns=["alias"])
-    matcher = AreaMatcher(
-        list(
-            zip(
-                areas["area_id"].astype(str),
-                areas["name"].astype(str),
-                areas["municipality_code"]
-                .astype(object)
-                .where(areas["municipality_code"].notna(), None),
-                strict=True,
-            )
-        ),
-        list(zip(aliases.get("alias", []), aliases.get("area_id", []), strict=True)),
+    years = set(store.read("designations")["year"].astype(int))
+    if store.has("earlier_lists"):
+        years |= set(store.read("earlier_lists")["year"].astype(int))
+    return context_from_frames(areas, aliases, sorted(years))
+
+
+def _raise(source: str, log: ProblemLog) -> None:
+    if log:
+        raise InputRejected(source, log.items())
+
+
+def _no_rows(source: str) -> InputRejected:
+    return InputRejected(
+        source, [Problem("the file has no rows", expected="one row per move under the header")]
     )
-    return _Context(matcher, set(areas["area_id"].astype(str)))
 
 
-def _check_year(frame: pd.DataFrame, problems: _Problems) -> np.ndarray:
-    n = len(frame)
-    year = np.full(n, np.nan)
-    if "year" in frame:
-        values, bad = _numbers(frame["year"])
-        problems.rows(
-            bad, "not a number", column="year", values=_text(frame["year"]), expected="a year"
-        )
-        whole = ~np.isnan(values) & (values == np.floor(np.nan_to_num(values)))
-        out = ~np.isnan(values) & (~whole | (values < EARLIEST_YEAR) | (values > LATEST_YEAR))
-        problems.rows(
-            out & ~bad,
-            "not a year",
-            column="year",
-            values=_text(frame["year"]),
-            expected=f"a whole year from {EARLIEST_YEAR} to {LATEST_YEAR}",
-        )
-        year = np.where(out, np.nan, values)
-    if "date" in frame:
-        text = _text(frame["date"])
-        parsed = pd.to_datetime(text.where(text != "", None), format="%Y-%m-%d", errors="coerce")
-        danish = pd.to_datetime(
-            text.where(text != "", None).str.replace(".", "-", regex=False),
-            format="%d-%m-%Y",
-            errors="coerce",
-        )
-        parsed = parsed.fillna(danish)
-        bad = (text != "").to_numpy() & parsed.isna().to_numpy()
-        problems.rows(
-            bad, "not a date", column="date", values=text, expected="YYYY-MM-DD or DD-MM-YYYY"
-        )
-        date_year = parsed.dt.year.to_numpy(dtype=np.float64, na_value=np.nan)
-        disagree = ~np.isnan(year) & ~np.isnan(date_year) & (year != date_year)
-        problems.rows(
-            disagree,
-            "the date is not in the row's year",
-            column="date",
-            values=text,
-            expected="a date in the year given in column 'year'",
-        )
-        year = np.where(np.isnan(year), date_year, year)
-        frame["date"] = parsed.dt.strftime("%Y-%m-%d").fillna("").astype(str)
-    if "year" not in frame and "date" not in frame:
-        problems.add(
-            Problem(
-                "missing column 'year' (or 'date')",
-                expected="a header named " + " or ".join(repr(a) for a in COLUMNS["year"]),
-            )
-        )
-        return year
-    blank = np.isnan(year)
-    already = np.zeros(n, bool)
-    for col in ("year", "date"):
-        if col in frame:
-            already |= (_text(frame[col]) != "").to_numpy()
-    problems.rows(
-        blank & ~already,
-        "no year and no date",
-        column="year",
-        values=None,
-        expected="a year or a date in every row",
-    )
-    return year
+def validate_moves(
+    moves: MoveSource, store: Store, chunk_size: int = DEFAULT_CHUNK
+) -> pd.DataFrame:
+    """Check every row and return the normalised moves in memory (small files, tests).
 
-
-def _check_weight(frame: pd.DataFrame, problems: _Problems) -> np.ndarray:
-    if "weight" not in frame:
-        return np.ones(len(frame), dtype=np.int64)
-    values, bad = _numbers(frame["weight"])
-    text = _text(frame["weight"])
-    blank = np.isnan(values) & ~bad
-    not_whole = ~np.isnan(values) & ((values != np.floor(np.nan_to_num(values))) | (values < 1))
-    problems.rows(
-        bad | not_whole,
-        "not a number of movers",
-        column="weight",
-        values=text,
-        expected="a whole number ≥ 1 (blank means 1)",
-    )
-    return np.where(blank | bad | not_whole, 1, np.nan_to_num(values)).astype(np.int64)
-
-
-def _check_reason(frame: pd.DataFrame, problems: _Problems) -> np.ndarray:
-    if "reason" not in frame:
-        return np.full(len(frame), "unknown", dtype=object)
-    text = _text(frame["reason"])
-    folded = text.str.lower().str.replace(r"[\s_-]+", " ", regex=True).str.strip()
-    mapped = folded.map(REASON_VALUES)
-    bad = (text != "").to_numpy() & mapped.isna().to_numpy()
-    problems.rows(
-        bad,
-        "unknown reason",
-        column="reason",
-        values=text,
-        expected="planned rehousing (planlagt genhusning) or other (andet); blank if not known",
-    )
-    return mapped.fillna("unknown").to_numpy(dtype=object)
-
-
-def _check_areas(
-    frame: pd.DataFrame, column: str, ctx: _Context, problems: _Problems
-) -> np.ndarray:
-    n = len(frame)
-    if column not in frame:
-        return np.full(n, "", dtype=object)
-    text = _text(frame[column])
-    uniques = pd.unique(text[text != ""])
-    found = {}
-    for value in uniques:
-        found[value] = value if value in ctx.known_area_ids else ctx.matcher.match(value)
-    mapped = text.map(lambda v: (found.get(v) or "") if v else "")
-    bad = (text != "").to_numpy() & (mapped == "").to_numpy()
-    problems.rows(
-        bad,
-        "unknown or ambiguous area",
-        column=column,
-        values=text,
-        expected="the id or name of an area in the store (see /omraader), e.g. "
-        "'gellerupparken-toveshoej'",
-    )
-    return mapped.to_numpy(dtype=object)
-
-
-def _check_municipalities(frame: pd.DataFrame, column: str, problems: _Problems) -> np.ndarray:
-    n = len(frame)
-    if column not in frame:
-        return np.full(n, "", dtype=object)
-    text = _text(frame[column])
-    codes = {}
-    for value in pd.unique(text[text != ""]):
-        try:
-            codes[value] = municipality_code(value)
-        except ValueError:
-            codes[value] = None
-    mapped = text.map(lambda v: codes.get(v) if v else "")
-    bad = mapped.isna().to_numpy()
-    problems.rows(
-        bad,
-        "not a municipality code",
-        column=column,
-        values=text,
-        expected="a municipality code from 101 to 999, e.g. 0751",
-    )
-    return mapped.fillna("").to_numpy(dtype=object)
-
-
-def _check_points(
-    moves: MovesFile, prefix: str, problems: _Problems
-) -> tuple[np.ndarray, np.ndarray]:
-    """Points of one end (origin or dest) in EPSG:25832; NaN where the row has none."""
-    frame = moves.frame
-    n = len(frame)
-    x = np.full(n, np.nan)
-    y = np.full(n, np.nan)
-    pairs = []
-    for xs, ys, crs, label in (
-        (f"{prefix}_x", f"{prefix}_y", moves.crs, "projected"),
-        (f"{prefix}_lon", f"{prefix}_lat", CRS.from_epsg(4326), "WGS84"),
-    ):
-        has_x, has_y = xs in frame, ys in frame
-        if has_x != has_y:
-            problems.add(
-                Problem(
-                    f"column {xs if has_x else ys!r} without {ys if has_x else xs!r}",
-                    column=xs if has_x else ys,
-                    expected="both coordinate columns, or neither",
-                )
-            )
-            continue
-        if not has_x:
-            continue
-        if crs is None:
-            problems.add(
-                Problem(
-                    f"columns {xs!r}/{ys!r} have coordinates but no CRS was given",
-                    column=xs,
-                    expected="--crs, e.g. EPSG:25832 or EPSG:4326",
-                )
-            )
-            continue
-        pairs.append((xs, ys, crs, label))
-    if prefix == "dest" and moves.dest_points is not None:
-        pairs.append((None, None, moves.crs, "geometry"))
-    to_store = {}
-    for xs, ys, crs, _label in pairs:
-        if xs is None:
-            vx, vy = moves.dest_points[:, 0].copy(), moves.dest_points[:, 1].copy()
-            column, values = "geometry", None
-        else:
-            vx, bad_x = _numbers(frame[xs])
-            vy, bad_y = _numbers(frame[ys])
-            problems.rows(
-                bad_x, "not a number", column=xs, values=_text(frame[xs]), expected="a coordinate"
-            )
-            problems.rows(
-                bad_y, "not a number", column=ys, values=_text(frame[ys]), expected="a coordinate"
-            )
-            half = np.isnan(vx) != np.isnan(vy)
-            problems.rows(
-                half & ~bad_x & ~bad_y,
-                f"only one of {xs!r}/{ys!r} is filled in",
-                column=xs,
-                values=_text(frame[xs]),
-                expected="both coordinates or neither",
-            )
-            column, values = xs, _text(frame[xs]) + " " + _text(frame[ys])
-        both = ~np.isnan(vx) & ~np.isnan(vy)
-        key = crs.to_string()
-        if key not in to_store:
-            to_store[key] = Transformer.from_crs(crs, 25832, always_xy=True)
-        tx, ty = np.full(n, np.nan), np.full(n, np.nan)
-        if both.any():
-            tx[both], ty[both] = to_store[key].transform(vx[both], vy[both])
-        minx, miny, maxx, maxy = DENMARK_BOX
-        outside = both & ~((tx >= minx) & (tx <= maxx) & (ty >= miny) & (ty <= maxy))
-        problems.rows(
-            outside,
-            f"the point lies outside Denmark when read as {crs.to_string()}",
-            column=column,
-            values=values,
-            expected="a point in Denmark in the file's CRS (check --crs and the x/y order)",
-        )
-        tx[outside], ty[outside] = np.nan, np.nan
-        fill = np.isnan(x) & ~np.isnan(tx)
-        x[fill], y[fill] = tx[fill], ty[fill]
-    return x, y
-
-
-def validate_moves(moves: MovesFile, store: Store) -> pd.DataFrame:
-    """Check every row; return the normalised moves (columns :data:`STORED_COLUMNS`).
-
-    Raises :class:`InputRejected` listing every problem (up to 20 rows per check).
+    The import itself never holds the moves: see :func:`import_moves`. Raises
+    :class:`InputRejected` listing every problem (up to 20 rows per check).
     """
-    source = str(moves.path)
-    frame = moves.frame.reset_index(drop=True)
-    moves.frame = frame
-    problems = _Problems()
-    n = len(frame)
-    if n == 0:
-        raise InputRejected(source, [Problem("the file has no rows", expected="one row per move")])
-    origin_forms = [c for c in ("origin_area", "origin_municipality") if c in frame] + [
-        c for c in ("origin_x", "origin_lon") if c in frame
-    ]
-    dest_forms = [c for c in ("dest_area", "dest_municipality") if c in frame] + [
-        c for c in ("dest_x", "dest_lon") if c in frame
-    ]
-    if moves.dest_points is not None:
-        dest_forms.append("geometry")
-    for end, forms in (("origin", origin_forms), ("dest", dest_forms)):
-        if not forms:
-            problems.add(
-                Problem(
-                    f"no {'origin' if end == 'origin' else 'destination'} column",
-                    expected=f"at least one of {end}_area, {end}_municipality, "
-                    f"{end}_x/{end}_y or {end}_lon/{end}_lat",
-                )
+    ctx = validation_context(store)
+    log = ProblemLog()
+    frames, ids = [], []
+    for chunk in iter_chunks(moves, chunk_size):
+        frames.append(
+            check_chunk(
+                chunk.table, moves, ctx, log, Where(moves.file_label(chunk.file), chunk.offset)
             )
-    problems.raise_if_any(source)
-
-    ctx = _context(store)
-    year = _check_year(frame, problems)
-    weight = _check_weight(frame, problems)
-    reason = _check_reason(frame, problems)
-    origin_area = _check_areas(frame, "origin_area", ctx, problems)
-    dest_area = _check_areas(frame, "dest_area", ctx, problems)
-    origin_muni = _check_municipalities(frame, "origin_municipality", problems)
-    dest_muni = _check_municipalities(frame, "dest_municipality", problems)
-    ox, oy = _check_points(moves, "origin", problems)
-    dx, dy = _check_points(moves, "dest", problems)
-
-    def given(col: str) -> np.ndarray:
-        return (_text(frame[col]) != "").to_numpy() if col in frame else np.zeros(n, bool)
-
-    def any_given(prefix: str) -> np.ndarray:
-        out = np.zeros(n, bool)
-        for c in (f"{prefix}_area", f"{prefix}_municipality", f"{prefix}_x", f"{prefix}_lon"):
-            out |= given(c)
-        if prefix == "dest" and moves.dest_points is not None:
-            out |= ~np.isnan(moves.dest_points[:, 0])
-        return out
-
-    problems.rows(
-        ~any_given("origin"),
-        "no origin",
-        column=origin_forms[0],
-        values=None,
-        expected="an origin area, point or municipality code in every row",
-    )
-    problems.rows(
-        ~any_given("dest"),
-        "no destination",
-        column=dest_forms[0],
-        values=None,
-        expected="a destination point, area or municipality code in every row",
-    )
-
-    if "move_id" in frame:
-        ids = _text(frame["move_id"])
-        duplicated = ids.duplicated(keep="first").to_numpy() & (ids != "").to_numpy()
-        problems.rows(
-            duplicated,
-            "duplicate move id",
-            column="move_id",
-            values=ids,
-            expected="each move id once",
         )
-    problems.raise_if_any(source)
-
-    out = pd.DataFrame(
-        {
-            "move_id": np.arange(1, n + 1, dtype=np.int64),
-            "year": year.astype(np.int64),
-            "date": frame["date"].astype(str) if "date" in frame else "",
-            "weight": weight,
-            "reason": reason,
-            "origin_area_id": origin_area,
-            "origin_municipality_code": origin_muni,
-            "origin_x": ox,
-            "origin_y": oy,
-            "dest_area_id": dest_area,
-            "dest_municipality_code": dest_muni,
-            "dest_x": dx,
-            "dest_y": dy,
-        }
-    )
-    if "move_id" in frame:
-        out["source_move_id"] = _text(frame["move_id"]).to_numpy(dtype=object)
-    for attr in ATTRIBUTES:
-        out[attr] = _text(frame[attr]).to_numpy(dtype=object) if attr in frame else ""
+        got = id_text(chunk.table, moves)
+        if got is not None:
+            ids.append((chunk, got[0]))
+    if not frames:
+        raise _no_rows(moves.source)
+    if ids:
+        all_ids = pd.Series(
+            np.concatenate([np.asarray(v.to_pylist(), dtype=object) for _, v in ids])
+        )
+        starts = np.cumsum([0] + [c.rows for c, _ in ids])
+        dup = (all_ids.duplicated(keep="first") & (all_ids != "")).to_numpy()
+        for (chunk, _), lo, hi in zip(ids, starts[:-1], starts[1:], strict=True):
+            log.rows(
+                dup[lo:hi],
+                "duplicate move id",
+                column="move_id",
+                values=lambda i, base=lo: all_ids.iloc[base + i],
+                expected="each move id once",
+                file=moves.file_label(chunk.file),
+                offset=chunk.offset,
+            )
+    _raise(moves.source, log)
+    out = pd.concat(frames, ignore_index=True)
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype(object)
+    out.insert(0, "move_id", np.arange(1, len(out) + 1, dtype=np.int64))
+    if ids:
+        out["source_move_id"] = all_ids.to_numpy(dtype=object)
     return out
 
 
 def stored_frame(moves: pd.DataFrame) -> pd.DataFrame:
-    """The moves as written to the store's ``moves`` table (plain columns, text as str)."""
+    """The moves as kept in the raw-moves dataset (plain columns, text as str)."""
     out = moves.copy()
     for col in out.columns:
         if isinstance(out[col].dtype, pd.CategoricalDtype) or out[col].dtype == object:
             out[col] = out[col].astype(str)
     return out
+
+
+def _frame_table(moves: pd.DataFrame) -> pa.Table:
+    ids = None
+    if "source_move_id" in moves:
+        ids = pa.array(moves["source_move_id"].astype(str).to_numpy(dtype=object), pa.string())
+    frame = moves.copy()
+    for name in STORED_SCHEMA.names[:-1]:
+        if name not in frame:
+            frame[name] = np.nan if name.endswith(("_x", "_y")) else ""
+    return stored_table(frame, ids)
+
+
+def _drop_legacy_table(writer) -> None:
+    """Empty the raw moves that older stores kept inside the GeoPackage."""
+    previous = writer.previous
+    if previous is not None and previous.exists() and "moves" in previous.layers():
+        writer.write("moves", pd.DataFrame({"move_id": pd.Series([], dtype=np.int64)}))
 
 
 def write_moves(
@@ -701,11 +224,35 @@ def write_moves(
     licence: str,
     synthetic: bool,
 ) -> None:
-    """Write raw moves, their counts and the join report in one store transaction."""
+    """Write raw moves (a frame in memory), their counts and the join report in one
+    store transaction."""
+    import os
+    import secrets
+
+    directory = writer.datasets_dir / f".tmp-moves-{os.getpid()}-{secrets.token_hex(4)}"
+    directory.mkdir(parents=True)
+    try:
+        pq.write_table(_frame_table(moves), directory / "part-000000.parquet")
+        _drop_legacy_table(writer)
+        writer.attach_dataset("moves", directory)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    _write_counts_and_provenance(
+        writer,
+        counts,
+        movers=int(moves["weight"].sum()) if len(moves) else 0,
+        description=description,
+        source=source,
+        licence=licence,
+        synthetic=synthetic,
+    )
+
+
+def _write_counts_and_provenance(
+    writer, counts: MoveCounts, *, movers: int, description, source, licence, synthetic
+) -> None:
     from geo.relocation.analyses import stored_threshold
 
-    movers = int(moves["weight"].sum()) if len(moves) else 0
-    writer.write("moves", stored_frame(moves))
     write_counts(writer, counts)
     writer.record_provenance(
         "moves",
@@ -745,14 +292,240 @@ class ImportResult:
     cells: int
     report: dict[str, int]
     notes: list[str]
+    seconds: float = 0.0
 
     def summary(self) -> str:
+        rate = (
+            f" in {self.seconds:.1f} s ({self.rows / self.seconds:,.0f} rows/s)"
+            if self.seconds
+            else ""
+        )
         lines = [
             f"imported {self.rows} rows ({self.movers} movers) into {self.cells} counted cells"
+            + rate
         ]
         lines += [f"  {k}: {v}" for k, v in self.report.items() if k not in ("moves", "movers")]
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
+
+
+class TerminalProgress:
+    """Rows read, rows per second and the estimated time left, on stderr (tqdm).
+
+    Quiet when stderr is not a terminal, and for imports shorter than ``delay`` seconds.
+    """
+
+    def __init__(
+        self,
+        label: str = "",
+        *,
+        enabled: bool | None = None,
+        delay: float = 2.0,
+        mininterval: float = 0.5,
+    ):
+        from tqdm import tqdm
+
+        if enabled is None:
+            enabled = sys.stderr.isatty()
+        self.bar = tqdm(
+            total=None,
+            desc=label,
+            unit=" rows",
+            unit_scale=True,
+            disable=not enabled,
+            delay=delay,
+            file=sys.stderr,
+            leave=False,
+            mininterval=mininterval,
+        )
+
+    def __call__(self, rows: int, total: int | None) -> None:
+        if total is not None and total != self.bar.total:
+            self.bar.total = total
+        self.bar.update(rows - self.bar.n)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+# -- the streamed import ---------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    """What an import keeps while it streams: counts, problems, where each part came from."""
+
+    moves: MoveSource
+    log: ProblemLog = field(default_factory=ProblemLog)
+    parts: dict[int, tuple[str | None, int]] = field(default_factory=dict)  # → (file, offset)
+    rows: int = 0
+    movers: int = 0
+    counts: ChunkCounts | None = None
+
+
+def _part_path(work: Path, part: int) -> Path:
+    return work / f"part-{part:06d}.parquet"
+
+
+def _write_part(
+    work: Path, part: int, table: pa.Table, frame: pd.DataFrame, moves: MoveSource
+) -> int:
+    """Keep a checked chunk: its raw moves and the hashes of its ids; return its movers."""
+    ids = id_text(table, moves)
+    pq.write_table(
+        stored_table(frame, ids[0] if ids is not None else None),
+        _part_path(work, part),
+        compression="zstd",
+        compression_level=1,
+    )
+    if ids is not None:
+        spill_ids(work / "ids", part, *ids)
+    return int(frame["weight"].sum())
+
+
+def _run_local(
+    moves: MoveSource,
+    ctx: Context,
+    layers: JoinLayers,
+    work: Path,
+    chunk_size: int,
+    progress: Progress | None,
+) -> _Run:
+    run = _Run(moves)
+    read_bytes = [0]
+
+    def counted() -> Iterator[ChunkCounts]:
+        for chunk in iter_chunks(moves, chunk_size, read_bytes):
+            where = Where(moves.file_label(chunk.file), chunk.offset)
+            run.parts[chunk.index] = (where.file, where.offset)
+            log = ProblemLog()
+            frame = check_chunk(chunk.table, moves, ctx, log, where)
+            run.log.merge(log)
+            run.rows += chunk.rows
+            if progress is not None:
+                total = moves.rows
+                if total is None and read_bytes[0]:
+                    total = int(run.rows * moves.size / read_bytes[0])
+                progress(run.rows, total)
+            if run.log:
+                continue  # keep checking, so that every problem is reported; keep nothing
+            run.movers += _write_part(work, chunk.index, chunk.table, frame, moves)
+            yield count_chunk(frame, layers)
+
+    run.counts = _merge(counted())
+    return run
+
+
+def _check_ids(run: _Run, work: Path, buckets: list[DuplicateIds]) -> None:
+    found = sorted(row for b in buckets for row in b.rows)
+    more = sum(b.more for b in buckets)
+    for part, row, value in found:
+        label, offset = run.parts[part]
+        run.log.rows(
+            np.ones(1, dtype=bool),
+            "duplicate move id",
+            column="move_id",
+            values=lambda _i, v=value: v,
+            expected="each move id once",
+            file=label,
+            offset=offset + row,
+        )
+    if more:
+        run.log.add(
+            Problem(
+                f"… and up to {more} more rows whose move id hash repeats (not compared)",
+                column="move_id",
+            )
+        )
+
+
+def _local_ids(run: _Run, work: Path) -> None:
+    if "move_id" not in run.moves.columns or run.log:
+        return
+    buckets = [
+        duplicate_ids(work / "ids", b, lambda p: _part_path(work, p)) for b in range(ID_BUCKETS)
+    ]
+    _check_ids(run, work, buckets)
+
+
+def import_moves(
+    store: Store,
+    path: str | Path,
+    *,
+    crs: str | None = None,
+    source: str | None = None,
+    dask_scheduler: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Read, validate, join and store a move file, streamed; all or nothing.
+
+    Parameters
+    ----------
+    store
+        The store; its moves (synthetic demo moves too) are replaced.
+    path
+        A CSV, Parquet or GeoPackage file, or a directory of Parquet files.
+    crs
+        CRS of the ``*_x``/``*_y`` columns.
+    source
+        Source text recorded with the data (default: the file name).
+    dask_scheduler
+        Address of a Dask scheduler: the workers read the Parquet partitions themselves.
+        The input and the store's directory must be visible to every worker at the same path.
+    chunk_size
+        Rows checked and joined at a time (memory is proportional to it, not to the file).
+    progress
+        Called with (rows read, estimated total rows) after every chunk.
+    """
+    started = time.perf_counter()
+    moves = read_moves_file(path, crs)
+    ctx = validation_context(store)
+    layers = JoinLayers.from_store(store)
+    work = store.new_dataset_dir("moves")
+    try:
+        if dask_scheduler:
+            from geo.relocation.cluster import run_dask
+
+            run = run_dask(moves, ctx, layers, work, dask_scheduler)
+        else:
+            run = _run_local(moves, ctx, layers, work, chunk_size, progress)
+            _local_ids(run, work)
+        if run.rows == 0:
+            raise _no_rows(moves.source)
+        _raise(moves.source, run.log)
+        assert run.counts is not None
+        counts = MoveCounts(
+            _decode(run.counts, layers),
+            run.counts.report,
+            list(layers.notes),
+            layers.signature,
+        )
+        shutil.rmtree(work / "ids", ignore_errors=True)
+        with store.transaction() as w:
+            _drop_legacy_table(w)
+            w.attach_dataset("moves", work)
+            _write_counts_and_provenance(
+                w,
+                counts,
+                movers=run.movers,
+                description="Register-based relocation data (moves out of areas), imported "
+                "with omraadekort import-moves; never served raw",
+                source=source or Path(path).name,
+                licence="as agreed with the data provider (not for publication below the "
+                "disclosure threshold)",
+                synthetic=False,
+            )
+    finally:
+        store.discard_dataset_dir(work)
+    return ImportResult(
+        rows=run.rows,
+        movers=run.movers,
+        cells=len(counts.cells),
+        report=counts.report,
+        notes=moves.notes + counts.notes,
+        seconds=time.perf_counter() - started,
+    )
 
 
 def join_counts(
@@ -762,7 +535,8 @@ def join_counts(
     dask_scheduler: str | None = None,
     chunk_size: int = DEFAULT_CHUNK,
 ) -> MoveCounts:
-    """Count ``moves`` in this process, or on the Dask cluster at ``dask_scheduler``."""
+    """Count ``moves`` held in memory in this process, or on the Dask cluster at
+    ``dask_scheduler``."""
     if not dask_scheduler:
         return count_moves(moves, layers, chunk_size=chunk_size)
     import dask.dataframe as dd
@@ -775,57 +549,60 @@ def join_counts(
         return count_moves_dask(dd.from_pandas(moves, npartitions=nparts), layers, client)
 
 
-def import_moves(
-    store: Store,
-    path: str | Path,
-    *,
-    crs: str | None = None,
-    source: str | None = None,
-    dask_scheduler: str | None = None,
-    chunk_size: int = DEFAULT_CHUNK,
-) -> ImportResult:
-    """Read, validate, join and store a move file; all or nothing.
+_JOIN_COLUMNS = [
+    "year",
+    "weight",
+    "reason",
+    "origin_area_id",
+    "origin_municipality_code",
+    "origin_x",
+    "origin_y",
+    "dest_area_id",
+    "dest_municipality_code",
+    "dest_x",
+    "dest_y",
+]
 
-    The moves replace any moves in the store (also synthetic demo moves).
-    """
-    moves_file = read_moves_file(path, crs)
-    moves = validate_moves(moves_file, store)
-    layers = JoinLayers.from_store(store)
-    counts = join_counts(moves, layers, dask_scheduler=dask_scheduler, chunk_size=chunk_size)
-    notes = moves_file.notes + counts.notes
-    with store.transaction() as w:
-        write_moves(
-            w,
-            moves,
-            counts,
-            description="Register-based relocation data (moves out of areas), imported with "
-            "omraadekort import-moves; never served raw",
-            source=source or Path(path).name,
-            licence="as agreed with the data provider (not for publication below the "
-            "disclosure threshold)",
-            synthetic=False,
-        )
-    return ImportResult(
-        rows=len(moves),
-        movers=int(moves["weight"].sum()),
-        cells=len(counts.cells),
-        report=counts.report,
-        notes=notes,
-    )
+
+def stored_chunks(files: list[Path], chunk_size: int = DEFAULT_CHUNK) -> Iterator[pd.DataFrame]:
+    """The stored raw moves, ``chunk_size`` rows at a time, with the columns the join needs."""
+    for file in files:
+        handle = pq.ParquetFile(file)
+        for batch in handle.iter_batches(batch_size=chunk_size, columns=_JOIN_COLUMNS):
+            yield batch.to_pandas()
 
 
 def rejoin_moves(
     store: Store, *, dask_scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK
 ) -> MoveCounts:
-    """Join the stored moves again (after new boundaries) and replace their counts."""
+    """Join the stored moves again (after new boundaries) and replace their counts.
+
+    The raw moves are read in chunks (on the workers, with a Dask scheduler).
+    """
     if not store.has("moves"):
         raise InputRejected(
             str(store.path),
             [Problem("the store has no moves", expected="omraadekort import-moves FILE first")],
         )
-    moves = store.read("moves")
     layers = JoinLayers.from_store(store)
-    counts = join_counts(moves, layers, dask_scheduler=dask_scheduler, chunk_size=chunk_size)
+    files = store.dataset_files("moves")
+    if not files:  # a store written before the raw moves moved beside it
+        counts = join_counts(
+            store.read("moves"), layers, dask_scheduler=dask_scheduler, chunk_size=chunk_size
+        )
+    elif dask_scheduler:
+        import dask.dataframe as dd
+        from distributed import Client
+
+        from geo.relocation.join import count_moves_dask
+
+        with Client(dask_scheduler) as client:
+            frame = dd.read_parquet(
+                [str(f) for f in files], columns=_JOIN_COLUMNS, split_row_groups=True
+            )
+            counts = count_moves_dask(frame, layers, client)
+    else:
+        counts = count_moves(stored_chunks(files, chunk_size), layers)
     with store.transaction() as w:
         write_counts(w, counts)
     return counts
