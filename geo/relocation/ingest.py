@@ -448,38 +448,7 @@ def _local_ids(run: _Run, work: Path) -> None:
     _check_ids(run, work, buckets)
 
 
-def import_moves(
-    store: Store,
-    path: str | Path,
-    *,
-    crs: str | None = None,
-    source: str | None = None,
-    dask_scheduler: str | None = None,
-    chunk_size: int = DEFAULT_CHUNK,
-    progress: Progress | None = None,
-) -> ImportResult:
-    """Read, validate, join and store a move file, streamed; all or nothing.
-
-    Parameters
-    ----------
-    store
-        The store; its moves (synthetic demo moves too) are replaced.
-    path
-        A CSV, Parquet or GeoPackage file, or a directory of Parquet files.
-    crs
-        CRS of the ``*_x``/``*_y`` columns.
-    source
-        Source text recorded with the data (default: the file name).
-    dask_scheduler
-        Address of a Dask scheduler: the workers read the Parquet partitions themselves.
-        The input and the store's directory must be visible to every worker at the same path.
-    chunk_size
-        Rows checked and joined at a time (memory is proportional to it, not to the file).
-    progress
-        Called with (rows read, estimated total rows) after every chunk.
-    """
-    started = time.perf_counter()
-    moves = read_moves_file(path, crs)
+def _import_locked(store, moves, path, source, dask_scheduler, chunk_size, progress):
     ctx = validation_context(store)
     layers = JoinLayers.from_store(store)
     work = store.new_dataset_dir("moves")
@@ -518,6 +487,47 @@ def import_moves(
             )
     finally:
         store.discard_dataset_dir(work)
+    return run, counts
+
+
+def import_moves(
+    store: Store,
+    path: str | Path,
+    *,
+    crs: str | None = None,
+    source: str | None = None,
+    dask_scheduler: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Read, validate, join and store a move file, streamed; all or nothing.
+
+    Parameters
+    ----------
+    store
+        The store; its moves (synthetic demo moves too) are replaced.
+    path
+        A CSV, Parquet or GeoPackage file, or a directory of Parquet files.
+    crs
+        CRS of the ``*_x``/``*_y`` columns.
+    source
+        Source text recorded with the data (default: the file name).
+    dask_scheduler
+        Address of a Dask scheduler: the workers read the Parquet partitions themselves.
+        The input and the store's directory must be visible to every worker at the same path.
+    chunk_size
+        Rows checked and joined at a time (memory is proportional to it, not to the file).
+    progress
+        Called with (rows read, estimated total rows) after every chunk.
+    """
+    started = time.perf_counter()
+    moves = read_moves_file(path, crs)
+    # The writer lock is held from the first read of the store to the swap: a write is never
+    # based on a version another command has replaced.
+    with store.writing():
+        run, counts = _import_locked(
+            store, moves, path, source, dask_scheduler, chunk_size, progress
+        )
     return ImportResult(
         rows=run.rows,
         movers=run.movers,
@@ -579,6 +589,11 @@ def rejoin_moves(
 
     The raw moves are read in chunks (on the workers, with a Dask scheduler).
     """
+    with store.writing():
+        return _rejoin_locked(store, dask_scheduler, chunk_size)
+
+
+def _rejoin_locked(store: Store, dask_scheduler: str | None, chunk_size: int) -> MoveCounts:
     if not store.has("moves"):
         raise InputRejected(
             str(store.path),
