@@ -585,12 +585,18 @@ def _blank(n: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.zeros(n, np.int32), categories=pd.Index([""], dtype=object))
 
 
-_TRANSFORMERS: dict[str, Transformer] = {}
+_TRANSFORMERS: dict[str, Transformer | None] = {}
 
 
-def _to_store(crs: str) -> Transformer:
+def _to_store(crs: str) -> Transformer | None:
+    """The transformer from ``crs`` to EPSG:25832 (None when it is EPSG:25832), cached."""
     if crs not in _TRANSFORMERS:
-        _TRANSFORMERS[crs] = Transformer.from_crs(CRS.from_user_input(crs), 25832, always_xy=True)
+        source = CRS.from_user_input(crs)
+        _TRANSFORMERS[crs] = (
+            None
+            if source.to_epsg() == 25832
+            else Transformer.from_crs(source, 25832, always_xy=True)
+        )
     return _TRANSFORMERS[crs]
 
 
@@ -635,7 +641,9 @@ def _check_points(cells: Cells, end: str, log: ProblemLog, where: Where):
     n = cells.n
     moves = cells.moves
     x, y = np.full(n, np.nan), np.full(n, np.nan)
-    sources = [(p.x, p.y, p.crs) for p in moves.pairs if p.end == end]
+    sources: list[tuple[str | None, str | None, str | None]] = [
+        (p.x, p.y, p.crs) for p in moves.pairs if p.end == end
+    ]
     if end == "dest" and moves.geometry is not None:
         sources.append((None, None, moves.geometry_crs))
     for xs, ys, crs in sources:
@@ -652,8 +660,10 @@ def _check_points(cells: Cells, end: str, log: ProblemLog, where: Where):
                 values=lambda i, t=types: int(t[i]),
                 expected="a point (the destination) per feature; type ids: 0 is Point",
             )
-            column, shown = "geometry", None
+            column: str = "geometry"
+            shown: Callable[[int], object] | None = None
         else:
+            assert ys is not None
             vx, bad_x = cells.numbers(xs)
             vy, bad_y = cells.numbers(ys)
             tx_, ty_ = cells.text(xs), cells.text(ys)
@@ -675,16 +685,19 @@ def _check_points(cells: Cells, end: str, log: ProblemLog, where: Where):
             )
             column = xs
 
-            def shown(i, a=tx_, b=ty_):
+            def _pair(i: int, a: Text = tx_, b: Text = ty_) -> object:
                 return f"{a.at(i)} {b.at(i)}"
+
+            shown = _pair
 
         both = ~np.isnan(vx) & ~np.isnan(vy)
         tx, ty = np.full(n, np.nan), np.full(n, np.nan)
         if both.any() and crs is not None:
-            if CRS.from_user_input(crs).to_epsg() == 25832:
+            transformer = _to_store(crs)
+            if transformer is None:
                 tx[both], ty[both] = vx[both], vy[both]
             else:
-                tx[both], ty[both] = _to_store(crs).transform(vx[both], vy[both])
+                tx[both], ty[both] = transformer.transform(vx[both], vy[both])
         minx, miny, maxx, maxy = DENMARK_BOX
         with np.errstate(invalid="ignore"):
             outside = both & ~((tx >= minx) & (tx <= maxx) & (ty >= miny) & (ty <= maxy))

@@ -327,7 +327,7 @@ def _csv_encoding(path: Path) -> str:
         if start == b"\xef\xbb\xbf":
             return "utf-8"
         handle.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
+        decoder: codecs.IncrementalDecoder = codecs.getincrementaldecoder("utf-8")()
         try:
             while block := handle.read(1 << 24):
                 decoder.decode(block)

@@ -13,14 +13,15 @@ dask_option = click.option(
     "dask_scheduler",
     default=None,
     metavar="ADDRESS",
-    help="Run the spatial join on this Dask cluster (e.g. tcp://10.0.0.5:8786) instead of "
-    "in this process.",
+    help="Run on this Dask cluster (e.g. tcp://10.0.0.5:8786) instead of in this process: the "
+    "workers read the Parquet partitions themselves (the input and the store's directory must "
+    "be at the same path on every worker).",
 )
 
 
 @click.command("import-moves")
 @store_option
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=True))
 @click.option(
     "--crs",
     default=None,
@@ -30,15 +31,28 @@ dask_option = click.option(
 @click.option("--source", default=None, help="Source text recorded with the data.")
 @dask_option
 def import_moves_cmd(store_path, file, crs, source, dask_scheduler):
-    """Import relocation data (CSV, Parquet or GeoPackage; one row per move or per group with
-    a weight). Replaces the moves in the store; the whole file is refused on any problem."""
-    from geo.relocation.ingest import import_moves
+    """Import relocation data (CSV, Parquet, a directory of Parquet files, or GeoPackage; one
+    row per move or per group with a weight), streamed in chunks. Replaces the moves in the
+    store; the whole file is refused on any problem. Shows progress on a terminal."""
+    from pathlib import Path
+
+    from geo.relocation.ingest import TerminalProgress, import_moves
 
     store = open_store(store_path)
+    progress = TerminalProgress(Path(file).name)
     try:
-        result = import_moves(store, file, crs=crs, source=source, dask_scheduler=dask_scheduler)
+        result = import_moves(
+            store,
+            file,
+            crs=crs,
+            source=source,
+            dask_scheduler=dask_scheduler,
+            progress=progress,
+        )
     except InputRejected as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        progress.close()
     click.echo(f"{file}: {result.summary()}")
     refresh_export(store)
 
