@@ -265,6 +265,11 @@ def numbers_of(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarr
     values = np.full(n, np.nan)
     bad = np.zeros(n, dtype=bool)
     plain = np.asarray(pc.match_substring_regex(trimmed, _PLAIN_NUMBER))
+    if plain.all():
+        values = pc.cast(pc.replace_substring(trimmed, ",", "."), pa.float64()).to_numpy(
+            zero_copy_only=False
+        )
+        return values, bad
     if plain.any():
         picked = pc.filter(trimmed, pa.array(plain))
         values[plain] = pc.cast(pc.replace_substring(picked, ",", "."), pa.float64()).to_numpy(
@@ -313,8 +318,21 @@ class Cells:
             self._numbers[name] = numbers_of(self.column(name))
         return self._numbers[name]
 
+    def shown(self, name: str) -> Callable[[int], object]:
+        """Row i's cell of ``name`` as text, converted only when a problem needs it."""
+        return lambda i: self.text(name).at(i)
+
     def given(self, name: str) -> np.ndarray:
-        return self.text(name).given if name in self else np.zeros(self.n, dtype=bool)
+        """Rows with a non-blank cell in ``name``."""
+        if name not in self:
+            return np.zeros(self.n, dtype=bool)
+        if name in self._numbers:
+            values, bad = self._numbers[name]
+            return ~np.isnan(values) | bad
+        kind = self.column(name).type
+        if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+            return np.asarray(_as_array(self.column(name)).is_valid())
+        return self.text(name).given
 
 
 # -- context ---------------------------------------------------------------------------------
@@ -408,7 +426,7 @@ def _check_year(cells: Cells, ctx: Context, log: ProblemLog, where: Where):
     date_out = None
     if "year" in cells:
         values, bad = cells.numbers("year")
-        shown = cells.text("year").at
+        shown = cells.shown("year")
         _rows(log, where, bad, "not a number", column="year", values=shown, expected="a year")
         whole = ~np.isnan(values) & (values == np.floor(np.nan_to_num(values)))
         out = ~np.isnan(values) & (~whole | (values < ctx.first_year) | (values > ctx.last_year))
@@ -497,7 +515,7 @@ def _check_weight(cells: Cells, log: ProblemLog, where: Where) -> np.ndarray:
         bad | not_whole | too_big,
         "not a number of movers",
         column="weight",
-        values=cells.text("weight").at,
+        values=cells.shown("weight"),
         expected="a whole number ≥ 1 (blank means 1)",
     )
     ok = ~(blank | bad | not_whole | too_big)
@@ -666,13 +684,9 @@ def _check_points(cells: Cells, end: str, log: ProblemLog, where: Where):
             assert ys is not None
             vx, bad_x = cells.numbers(xs)
             vy, bad_y = cells.numbers(ys)
-            tx_, ty_ = cells.text(xs), cells.text(ys)
-            _rows(
-                log, where, bad_x, "not a number", column=xs, values=tx_.at, expected="a coordinate"
-            )
-            _rows(
-                log, where, bad_y, "not a number", column=ys, values=ty_.at, expected="a coordinate"
-            )
+            sx, sy = cells.shown(xs), cells.shown(ys)
+            _rows(log, where, bad_x, "not a number", column=xs, values=sx, expected="a coordinate")
+            _rows(log, where, bad_y, "not a number", column=ys, values=sy, expected="a coordinate")
             half = np.isnan(vx) != np.isnan(vy)
             _rows(
                 log,
@@ -680,13 +694,15 @@ def _check_points(cells: Cells, end: str, log: ProblemLog, where: Where):
                 half & ~bad_x & ~bad_y,
                 f"only one of {xs!r}/{ys!r} is filled in",
                 column=xs,
-                values=tx_.at,
+                values=sx,
                 expected="both coordinates or neither",
             )
             column = xs
 
-            def _pair(i: int, a: Text = tx_, b: Text = ty_) -> object:
-                return f"{a.at(i)} {b.at(i)}"
+            def _pair(
+                i: int, a: Callable[[int], object] = sx, b: Callable[[int], object] = sy
+            ) -> object:
+                return f"{a(i)} {b(i)}"
 
             shown = _pair
 
@@ -822,26 +838,76 @@ ID_BUCKETS = 64
 _ID_RECORD = np.dtype([("hash", "<u8"), ("part", "<i4"), ("row", "<i4")])
 
 
-def id_text(cells_table: pa.Table, moves: MoveSource) -> tuple[pa.Array, np.ndarray] | None:
-    """(the move ids as stripped text, which rows have one) or None without the column."""
+@dataclass
+class MoveIds:
+    """A chunk's move ids: as stored (text), which rows have one, and their hashes."""
+
+    text: pa.Array
+    present: np.ndarray
+    hashes: np.ndarray  # of the present ids, in row order
+
+
+def id_text(cells_table: pa.Table, moves: MoveSource) -> MoveIds | None:
+    """The chunk's move ids, or None when the file has no move id column.
+
+    Integer id columns are hashed from their values (a bijection, see :func:`id_hashes`),
+    which gives the same hash as their text would.
+    """
     if "move_id" not in moves.columns:
         return None
     arr = _as_array(cells_table.column(moves.columns["move_id"]))
     if pa.types.is_dictionary(arr.type):
         arr = arr.dictionary_decode()
+    if pa.types.is_integer(arr.type):
+        present = np.asarray(arr.is_valid())
+        values = pc.filter(arr, pa.array(present)).to_numpy(zero_copy_only=False)
+        text = pc.cast(arr, pa.string())
+        if len(values) and (values.min() < 0 or values.max() >= 10**18):
+            return MoveIds(text, present, id_hashes(pc.filter(text, pa.array(present))))
+        return MoveIds(text, present, _mix(values.astype(np.int64)))
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         arr = pc.cast(arr, pa.string())
-    ids = pc.utf8_trim_whitespace(arr.fill_null(""))
-    return pc.cast(ids, pa.string()), np.asarray(pc.not_equal(ids, ""))
+    ids = pc.cast(pc.utf8_trim_whitespace(arr.fill_null("")), pa.string())
+    present = np.asarray(pc.not_equal(ids, ""))
+    return MoveIds(ids, present, id_hashes(pc.filter(ids, pa.array(present))))
 
 
-def spill_ids(directory: Path, part: int, ids: pa.Array, present: np.ndarray) -> None:
+_CANONICAL_INTEGER = r"^(?:0|[1-9][0-9]{0,17})$"
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a bijection of uint64 that spreads consecutive ids."""
+    z = values.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def id_hashes(ids: pa.Array) -> np.ndarray:
+    """64-bit hashes of id texts, the same for the same text in any chunk.
+
+    An id that is a canonical integer (no sign, no leading zero, up to 18 digits) hashes
+    through a bijection of its value (fast, and without collisions among such ids); any other
+    id through pandas' hash of the text. Equal hashes are confirmed by the ids themselves.
+    """
+    hashes = np.empty(len(ids), dtype=np.uint64)
+    integer = np.asarray(pc.match_substring_regex(ids, _CANONICAL_INTEGER))
+    if integer.any():
+        picked = pc.filter(ids, pa.array(integer))
+        hashes[integer] = _mix(pc.cast(picked, pa.int64()).to_numpy(zero_copy_only=False))
+    if not integer.all():
+        rest = pc.filter(ids, pa.array(~integer)).to_numpy(zero_copy_only=False)
+        hashes[~integer] = pd.util.hash_array(np.asarray(rest, dtype=object), categorize=False)
+    return hashes
+
+
+def spill_ids(directory: Path, part: int, ids: MoveIds) -> None:
     """Write the 64-bit hashes of a part's ids into :data:`ID_BUCKETS` files by hash."""
-    rows = np.flatnonzero(present).astype(np.int32)
+    rows = np.flatnonzero(ids.present).astype(np.int32)
     if not len(rows):
         return
-    values = np.asarray(pc.filter(ids, pa.array(present)).to_numpy(zero_copy_only=False))
-    hashes = pd.util.hash_array(values.astype(object), categorize=False)
+    hashes = ids.hashes
     bucket = (hashes >> np.uint64(58)).astype(np.int64)
     order = np.argsort(bucket, kind="stable")
     starts = np.searchsorted(bucket[order], np.arange(ID_BUCKETS + 1))
@@ -876,7 +942,9 @@ def duplicate_ids(
     if not files:
         return DuplicateIds([], 0)
     records = np.concatenate([np.fromfile(f, dtype=_ID_RECORD) for f in files])
-    records.sort(order=["hash", "part", "row"])
+    # Files are in part order and rows ascend within each: a stable sort by hash keeps
+    # (part, row) order within equal hashes.
+    records = records[np.argsort(records["hash"], kind="stable")]
     same = records["hash"][1:] == records["hash"][:-1]
     involved = np.zeros(len(records), dtype=bool)
     involved[1:] |= same

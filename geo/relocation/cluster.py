@@ -32,7 +32,7 @@ from geo.relocation.checks import (
     check_chunk,
     duplicate_ids,
 )
-from geo.relocation.join import ChunkCounts, JoinLayers, _merge, count_chunk
+from geo.relocation.join import ChunkCounts, JoinLayers, count_chunk, merge_counts
 from geo.relocation.readers import MoveSource
 
 
@@ -79,7 +79,7 @@ def process_partition(
     work: str,
 ) -> PartResult:
     """Check, keep and count one partition (runs on a worker)."""
-    from geo.relocation.ingest import _write_part
+    from geo.relocation.ingest import write_part
 
     table = pa.Table.from_pandas(partition, preserve_index=False)
     if table.num_rows != group.rows:
@@ -92,15 +92,15 @@ def process_partition(
     frame = check_chunk(table, moves, ctx, log, where)
     if log:
         return PartResult(index, table.num_rows, 0, None, log)
-    movers = _write_part(Path(work), index, table, frame, moves)
+    movers = write_part(Path(work), index, table, frame, moves)
     return PartResult(index, table.num_rows, movers, count_chunk(frame, layers), log)
 
 
 def check_bucket(work: str, bucket: int) -> DuplicateIds:
     """Duplicate ids in one hash bucket (runs on a worker)."""
-    from geo.relocation.ingest import _part_path
+    from geo.relocation.ingest import part_path
 
-    return duplicate_ids(Path(work) / "ids", bucket, lambda p: _part_path(Path(work), p))
+    return duplicate_ids(Path(work) / "ids", bucket, lambda p: part_path(Path(work), p))
 
 
 def run_dask(moves: MoveSource, ctx: Context, layers: JoinLayers, work: Path, scheduler: str):
@@ -109,7 +109,7 @@ def run_dask(moves: MoveSource, ctx: Context, layers: JoinLayers, work: Path, sc
     import dask.dataframe as dd
     from distributed import Client, as_completed
 
-    from geo.relocation.ingest import _check_ids, _Run
+    from geo.relocation.ingest import ImportRun, report_duplicate_ids
 
     if moves.kind != "parquet":
         raise InputRejected(
@@ -124,7 +124,7 @@ def run_dask(moves: MoveSource, ctx: Context, layers: JoinLayers, work: Path, sc
             ],
         )
     groups = row_groups(moves)
-    run = _Run(moves)
+    run = ImportRun(moves)
     run.parts = {i: (moves.file_label(Path(g.file)), g.offset) for i, g in enumerate(groups)}
     if not groups or sum(g.rows for g in groups) == 0:
         return run
@@ -160,12 +160,12 @@ def run_dask(moves: MoveSource, ctx: Context, layers: JoinLayers, work: Path, sc
                 if result.counts is not None:
                     yield result.counts
 
-        run.counts = _merge(arriving())
+        run.counts = merge_counts(arriving())
         for index in sorted(logs):
             run.log.merge(logs[index])
         if not run.log and "move_id" in moves.columns:
             buckets = client.gather(
                 client.map(check_bucket, [str(work)] * ID_BUCKETS, range(ID_BUCKETS))
             )
-            _check_ids(run, work, buckets)
+            report_duplicate_ids(run, work, buckets)
     return run

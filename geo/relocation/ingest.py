@@ -66,10 +66,10 @@ from geo.relocation.join import (
     ChunkCounts,
     JoinLayers,
     MoveCounts,
-    _decode,
-    _merge,
     count_chunk,
     count_moves,
+    decode_counts,
+    merge_counts,
 )
 from geo.relocation.readers import (
     COLUMNS,
@@ -157,7 +157,7 @@ def validate_moves(
         )
         got = id_text(chunk.table, moves)
         if got is not None:
-            ids.append((chunk, got[0]))
+            ids.append((chunk, got.text))
     if not frames:
         raise _no_rows(moves.source)
     if ids:
@@ -249,11 +249,19 @@ def write_moves(
 
 
 def _write_counts_and_provenance(
-    writer, counts: MoveCounts, *, movers: int, description, source, licence, synthetic
+    writer,
+    counts: MoveCounts,
+    *,
+    movers: int,
+    description,
+    source,
+    licence,
+    synthetic,
+    timings: dict[str, float] | None = None,
 ) -> None:
     from geo.relocation.analyses import stored_threshold
 
-    write_counts(writer, counts)
+    write_counts(writer, counts, timings=timings)
     writer.record_provenance(
         "moves",
         description=description,
@@ -265,7 +273,7 @@ def _write_counts_and_provenance(
     )
 
 
-def write_counts(writer, counts: MoveCounts) -> None:
+def write_counts(writer, counts: MoveCounts, *, timings: dict[str, float] | None = None) -> None:
     """Write the counts, the join report and the disclosure protection of the counts.
 
     The protection (for ``OMRAADEKORT_MIN_PUBLISHED_COUNT``, default 5) is computed here, once,
@@ -277,7 +285,10 @@ def write_counts(writer, counts: MoveCounts) -> None:
     writer.write("move_counts", cells)
     rows = [("signature", counts.signature)]
     if len(cells):
+        started = time.perf_counter()
         table, keys = protection_table(cells, stored_threshold())
+        if timings is not None:
+            timings["protection"] = time.perf_counter() - started
         writer.write("move_protection", table)
         rows += list(keys.items())
     rows += [(f"report.{k}", str(v)) for k, v in counts.report.items()]
@@ -293,6 +304,9 @@ class ImportResult:
     report: dict[str, int]
     notes: list[str]
     seconds: float = 0.0
+    # seconds by stage: "stream" (read, check, keep, join, count), "protection" (disclosure
+    # protection of the counts), "store" (the store write around it)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
         rate = (
@@ -352,7 +366,7 @@ class TerminalProgress:
 
 
 @dataclass
-class _Run:
+class ImportRun:
     """What an import keeps while it streams: counts, problems, where each part came from."""
 
     moves: MoveSource
@@ -363,23 +377,23 @@ class _Run:
     counts: ChunkCounts | None = None
 
 
-def _part_path(work: Path, part: int) -> Path:
+def part_path(work: Path, part: int) -> Path:
     return work / f"part-{part:06d}.parquet"
 
 
-def _write_part(
+def write_part(
     work: Path, part: int, table: pa.Table, frame: pd.DataFrame, moves: MoveSource
 ) -> int:
     """Keep a checked chunk: its raw moves and the hashes of its ids; return its movers."""
     ids = id_text(table, moves)
     pq.write_table(
-        stored_table(frame, ids[0] if ids is not None else None),
-        _part_path(work, part),
-        compression="zstd",
-        compression_level=1,
+        stored_table(frame, ids.text if ids is not None else None),
+        part_path(work, part),
+        compression="snappy",
+        write_statistics=False,
     )
     if ids is not None:
-        spill_ids(work / "ids", part, *ids)
+        spill_ids(work / "ids", part, ids)
     return int(frame["weight"].sum())
 
 
@@ -390,8 +404,8 @@ def _run_local(
     work: Path,
     chunk_size: int,
     progress: Progress | None,
-) -> _Run:
-    run = _Run(moves)
+) -> ImportRun:
+    run = ImportRun(moves)
     read_bytes = [0]
 
     def counted() -> Iterator[ChunkCounts]:
@@ -409,14 +423,14 @@ def _run_local(
                 progress(run.rows, total)
             if run.log:
                 continue  # keep checking, so that every problem is reported; keep nothing
-            run.movers += _write_part(work, chunk.index, chunk.table, frame, moves)
+            run.movers += write_part(work, chunk.index, chunk.table, frame, moves)
             yield count_chunk(frame, layers)
 
-    run.counts = _merge(counted())
+    run.counts = merge_counts(counted())
     return run
 
 
-def _check_ids(run: _Run, work: Path, buckets: list[DuplicateIds]) -> None:
+def report_duplicate_ids(run: ImportRun, work: Path, buckets: list[DuplicateIds]) -> None:
     found = sorted(row for b in buckets for row in b.rows)
     more = sum(b.more for b in buckets)
     for part, row, value in found:
@@ -439,16 +453,26 @@ def _check_ids(run: _Run, work: Path, buckets: list[DuplicateIds]) -> None:
         )
 
 
-def _local_ids(run: _Run, work: Path) -> None:
+def _local_ids(run: ImportRun, work: Path) -> None:
     if "move_id" not in run.moves.columns or run.log:
         return
     buckets = [
-        duplicate_ids(work / "ids", b, lambda p: _part_path(work, p)) for b in range(ID_BUCKETS)
+        duplicate_ids(work / "ids", b, lambda p: part_path(work, p)) for b in range(ID_BUCKETS)
     ]
-    _check_ids(run, work, buckets)
+    report_duplicate_ids(run, work, buckets)
 
 
-def _import_locked(store, moves, path, source, dask_scheduler, chunk_size, progress):
+def _import_locked(
+    store: Store,
+    moves: MoveSource,
+    path: str | Path,
+    source: str | None,
+    dask_scheduler: str | None,
+    chunk_size: int,
+    progress: Progress | None,
+    timings: dict[str, float],
+) -> tuple[ImportRun, MoveCounts]:
+    started = time.perf_counter()
     ctx = validation_context(store)
     layers = JoinLayers.from_store(store)
     work = store.new_dataset_dir("moves")
@@ -465,12 +489,14 @@ def _import_locked(store, moves, path, source, dask_scheduler, chunk_size, progr
         _raise(moves.source, run.log)
         assert run.counts is not None
         counts = MoveCounts(
-            _decode(run.counts, layers),
+            decode_counts(run.counts, layers),
             run.counts.report,
             list(layers.notes),
             layers.signature,
         )
         shutil.rmtree(work / "ids", ignore_errors=True)
+        timings["stream"] = time.perf_counter() - started
+        started = time.perf_counter()
         with store.transaction() as w:
             _drop_legacy_table(w)
             w.attach_dataset("moves", work)
@@ -484,7 +510,9 @@ def _import_locked(store, moves, path, source, dask_scheduler, chunk_size, progr
                 licence="as agreed with the data provider (not for publication below the "
                 "disclosure threshold)",
                 synthetic=False,
+                timings=timings,
             )
+        timings["store"] = time.perf_counter() - started - timings.get("protection", 0.0)
     finally:
         store.discard_dataset_dir(work)
     return run, counts
@@ -524,9 +552,10 @@ def import_moves(
     moves = read_moves_file(path, crs)
     # The writer lock is held from the first read of the store to the swap: a write is never
     # based on a version another command has replaced.
+    timings: dict[str, float] = {}
     with store.writing():
         run, counts = _import_locked(
-            store, moves, path, source, dask_scheduler, chunk_size, progress
+            store, moves, path, source, dask_scheduler, chunk_size, progress, timings
         )
     return ImportResult(
         rows=run.rows,
@@ -535,6 +564,7 @@ def import_moves(
         report=counts.report,
         notes=moves.notes + counts.notes,
         seconds=time.perf_counter() - started,
+        timings=timings,
     )
 
 

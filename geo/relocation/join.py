@@ -493,7 +493,7 @@ def count_chunk(chunk: pd.DataFrame, layers: JoinLayers) -> ChunkCounts:
     return ChunkCounts(uniq, movers, report)
 
 
-def _merge(parts: Iterable[ChunkCounts], compact_at: int = 4_000_000) -> ChunkCounts:
+def merge_counts(parts: Iterable[ChunkCounts], compact_at: int = 4_000_000) -> ChunkCounts:
     """Sum chunk counts by key, compacting as it goes so memory stays bounded."""
     keys: list[np.ndarray] = []
     movers: list[np.ndarray] = []
@@ -522,7 +522,7 @@ def _merge(parts: Iterable[ChunkCounts], compact_at: int = 4_000_000) -> ChunkCo
     return ChunkCounts(keys[0], movers[0], report)
 
 
-def _decode(counts: ChunkCounts, layers: JoinLayers) -> pd.DataFrame:
+def decode_counts(counts: ChunkCounts, layers: JoinLayers) -> pd.DataFrame:
     na = len(layers.area_ids)
     key = counts.keys.copy()
     parts = {}
@@ -585,8 +585,10 @@ def count_moves(
     frames (for input read in batches, e.g. Parquet row groups).
     """
     source = chunks_of(moves, chunk_size) if isinstance(moves, pd.DataFrame) else moves
-    merged = _merge(count_chunk(chunk, layers) for chunk in source)
-    return MoveCounts(_decode(merged, layers), merged.report, list(layers.notes), layers.signature)
+    merged = merge_counts(count_chunk(chunk, layers) for chunk in source)
+    return MoveCounts(
+        decode_counts(merged, layers), merged.report, list(layers.notes), layers.signature
+    )
 
 
 def _partition_counts(partition: pd.DataFrame, layers: JoinLayers) -> pd.DataFrame:
@@ -624,5 +626,7 @@ def count_moves_dask(moves, layers: JoinLayers, client) -> MoveCounts:
                 dict(zip(report_names, tail["movers"].astype(int).tolist(), strict=True)),
             )
         )
-    merged = _merge(chunk_counts)
-    return MoveCounts(_decode(merged, layers), merged.report, list(layers.notes), layers.signature)
+    merged = merge_counts(chunk_counts)
+    return MoveCounts(
+        decode_counts(merged, layers), merged.report, list(layers.notes), layers.signature
+    )
