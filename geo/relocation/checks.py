@@ -117,6 +117,7 @@ class ProblemLog:
         return bool(self.general or self.checks)
 
     def add(self, problem: Problem) -> None:
+        """Record a problem of the whole file (no row)."""
         self.general.append(problem)
 
     def rows(
@@ -160,6 +161,7 @@ class ProblemLog:
             entry[1] += extra + max(len(problems) - room, 0)
 
     def items(self) -> list[Problem]:
+        """Every problem, with one "… and N more rows" line per check that had more."""
         out = list(self.general)
         for (message, column), (problems, extra, _expected) in self.checks.items():
             out.extend(problems)
@@ -185,10 +187,12 @@ class Text:
     uniques: np.ndarray  # object array of str
 
     def at(self, i: int) -> str:
+        """Row ``i``'s cell."""
         return self.uniques[self.codes[i]]
 
     @property
     def given(self) -> np.ndarray:
+        """Rows with a non-blank cell."""
         return (self.uniques != "")[self.codes]
 
     def map(self, func: Callable[[str], object], missing: object = None) -> np.ndarray:
@@ -306,14 +310,17 @@ class Cells:
         return name in self.moves.columns
 
     def column(self, name: str) -> pa.ChunkedArray:
+        """The file's column of canonical ``name``."""
         return self.table.column(self.moves.columns[name])
 
     def text(self, name: str) -> Text:
+        """Column ``name`` as :class:`Text` (converted once)."""
         if name not in self._text:
             self._text[name] = text_of(self.column(name))
         return self._text[name]
 
     def numbers(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column ``name`` as numbers, see :func:`numbers_of` (converted once)."""
         if name not in self._numbers:
             self._numbers[name] = numbers_of(self.column(name))
         return self._numbers[name]
@@ -350,6 +357,7 @@ class Context:
 
     @property
     def years_expected(self) -> str:
+        """What a problem with a year says was expected."""
         return (
             f"a whole year from {self.first_year} to {self.last_year} (the lists in the store "
             f"begin in {self.first_year}; no year after the current one)"

@@ -225,7 +225,8 @@ def write_moves(
     synthetic: bool,
 ) -> None:
     """Write raw moves (a frame in memory), their counts and the join report in one
-    store transaction."""
+    store transaction.
+    """
     import os
     import secrets
 
@@ -576,7 +577,8 @@ def join_counts(
     chunk_size: int = DEFAULT_CHUNK,
 ) -> MoveCounts:
     """Count ``moves`` held in memory in this process, or on the Dask cluster at
-    ``dask_scheduler``."""
+    ``dask_scheduler``.
+    """
     if not dask_scheduler:
         return count_moves(moves, layers, chunk_size=chunk_size)
     import dask.dataframe as dd

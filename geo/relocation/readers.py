@@ -113,6 +113,7 @@ class MoveSource:
 
     @property
     def source(self) -> str:
+        """The input as errors name it."""
         return str(self.path)
 
     def file_label(self, file: Path) -> str | None:
@@ -126,6 +127,7 @@ class MoveSource:
 
     @property
     def has_dest_geometry(self) -> bool:
+        """True when a geometry column gives the destination point."""
         return self.geometry is not None
 
 
@@ -608,6 +610,7 @@ class Chunk:
 
     @property
     def rows(self) -> int:
+        """Number of rows in the chunk."""
         return self.table.num_rows
 
 
