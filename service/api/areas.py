@@ -58,6 +58,10 @@ def _area_properties(row: dict, year: int | None = None) -> dict:
         "location_precision": row["location_precision"],
         "uncertainty_m": clean(row["uncertainty_m"]),
         "location_source": clean(row["location_source"]) or None,
+        # official boundaries (omraadekort import-parcels): which order, from when, which cadastre
+        "boundary_order": clean(row.get("boundary_order")) or None,
+        "boundary_valid_from": clean(row.get("boundary_valid_from")) or None,
+        "boundary_cadastre_date": clean(row.get("boundary_cadastre_date")) or None,
         "url": url_for("pages.area_page", slug=row["area_id"], _external=False),
     }
     if year is not None:

@@ -65,12 +65,29 @@ SCHEMAS: dict = {
                 "type": "string",
                 "enum": ["approximate", "imported", "official", "none"],
                 "description": "approximate: a disc around the best known location whose "
-                "radius is its uncertainty — not an official boundary",
+                "radius is its uncertainty — not an official boundary; official: the union of "
+                "the cadastral parcels the order lists for the area (see boundary_order); "
+                "imported: polygons a user imported",
             },
             "boundary_note": {"type": "string"},
             "location_precision": NULLABLE_STRING,
             "uncertainty_m": NULLABLE_NUMBER,
             "location_source": NULLABLE_STRING,
+            "boundary_order": {
+                **NULLABLE_STRING,
+                "description": "official boundaries: the order whose Bilag 1 lists the parcels, "
+                "e.g. 'BEK nr. 1365 af 29/11/2018'",
+            },
+            "boundary_valid_from": {
+                **NULLABLE_STRING,
+                "description": "official boundaries: the date (ISO) this boundary is in force "
+                "from; a list year is drawn with the boundary in force on 1 December",
+            },
+            "boundary_cadastre_date": {
+                **NULLABLE_STRING,
+                "description": "official boundaries: the date (ISO) of the cadastre the parcels "
+                "were taken from",
+            },
             "url": {"type": "string"},
             "year": {"type": "integer"},
             "categories": {"type": "array", "items": {"type": "string", "enum": list(CATEGORIES)}},
