@@ -185,6 +185,12 @@ OVERVIEW_COLUMNS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
 )
 SORT_KEYS = ("area", "municipality", *(c[0] for c in OVERVIEW_COLUMNS))
 
+_DECIDED_DA = {
+    "plan_proposed": "Fremlagt (indholdet er ikke gengivet i kilden)",
+    "plan_adopted_municipality": "Vedtaget (indholdet er ikke gengivet i kilden)",
+    "plan_approved_ministry": "Godkendt (indholdet er ikke gengivet i kilden)",
+}
+
 _MONTHS_DA = (
     "januar",
     "februar",
@@ -315,6 +321,177 @@ def _split_value(raw: str) -> tuple[str, bool]:
     return text, False
 
 
+@dataclass
+class _Row:
+    """One data row of an import being checked: its cells and the problems found in it."""
+
+    number: int
+    record: dict
+    keys: dict[str, str]
+    optional: dict[str, str | None]
+    problems: list[Problem] = field(default_factory=list)
+
+    def cell(self, name: str) -> str:
+        column = self.optional[name]
+        return str(self.record[column]).strip() if column else ""
+
+    def required(self, name: str) -> str:
+        return str(self.record[self.keys[name]]).strip()
+
+    def column(self, name: str) -> str:
+        return self.keys.get(name) or self.optional.get(name) or name
+
+    def refuse(self, message: str, name: str, value: object, expected: str | None = None) -> None:
+        self.problems.append(
+            Problem(
+                message, row=self.number, column=self.column(name), value=value, expected=expected
+            )
+        )
+
+
+def _check_areas(row: _Row, matcher: AreaMatcher) -> list[str]:
+    raw_area = row.required("area")
+    municipality = None
+    raw_muni = row.cell("municipality_code")
+    if raw_muni:
+        try:
+            municipality = municipality_code(raw_muni)
+        except ValueError:
+            row.refuse(
+                "not a municipality code", "municipality_code", raw_muni, "a code from 101 to 999"
+            )
+    if raw_area == NATIONAL:
+        return []
+    if not raw_area:
+        row.refuse(
+            "area is blank",
+            "area",
+            raw_area,
+            f"the name of an area in the store, several separated by ';', or {NATIONAL!r}",
+        )
+        return []
+    area_ids: list[str] = []
+    for name in (n.strip() for n in raw_area.split(";")):
+        area_id = matcher.match(name, municipality) if name else None
+        if area_id is None:
+            row.refuse(
+                "unknown area",
+                "area",
+                name or raw_area,
+                "the name or id of an area in the store (see /omraader), several "
+                f"separated by ';', or {NATIONAL!r}",
+            )
+        elif area_id not in area_ids:
+            area_ids.append(area_id)
+    return area_ids
+
+
+def _check_figure(row: _Row, fact_type: FactType) -> tuple[float | None, bool]:
+    """The number of a numeric fact (None when the source states none) and whether "ca."."""
+    raw_value = row.required("value")
+    digits, approximate = _split_value(raw_value)
+    try:
+        amount = parse_number(digits)
+    except ValueError:
+        row.refuse(
+            f"not a number (fact type {fact_type.code} is a figure in {fact_type.unit})",
+            "value",
+            raw_value,
+            "a number such as 260 or ca. 1500; put words in the value_text column",
+        )
+        return None, approximate
+    if amount is None:
+        if approximate:
+            row.refuse("'ca.' without a number", "value", raw_value, "ca. followed by a number")
+        return None, approximate
+    if math.isnan(amount) or amount < 0 or (fact_type.unit == "pct" and amount > 100):
+        row.refuse(
+            f"value outside the range of {fact_type.code}",
+            "value",
+            raw_value,
+            "0 to 100 (%)" if fact_type.unit == "pct" else "0 or more",
+        )
+    elif fact_type.unit != "pct" and amount != int(amount):
+        row.refuse(f"not a whole number of {fact_type.unit}", "value", raw_value, "a whole number")
+    return amount, approximate
+
+
+def _check_unit(row: _Row, fact_type: FactType) -> None:
+    raw_unit = row.cell("unit")
+    if not raw_unit:
+        return
+    if raw_unit not in UNIT_LABELS_DA:
+        row.refuse(
+            "unknown unit", "unit", raw_unit, "one of " + ", ".join(UNIT_LABELS_DA) + " or blank"
+        )
+    elif fact_type.unit is not None and raw_unit != fact_type.unit:
+        row.refuse(
+            f"unit does not fit fact type {fact_type.code}", "unit", raw_unit, fact_type.unit
+        )
+
+
+def _check_date(row: _Row) -> str:
+    raw_date = row.cell("date")
+    if not raw_date:
+        return ""
+    date = parse_date(raw_date)
+    if date is None:
+        row.refuse("not a date", "date", raw_date, "YYYY, YYYY-MM or YYYY-MM-DD")
+        return ""
+    return date
+
+
+def _check_row(row: _Row, matcher: AreaMatcher) -> dict | None:
+    """The row in the store's columns, or None when its fact type is unknown."""
+    area_ids = _check_areas(row, matcher)
+    raw_type = row.required("fact_type")
+    fact_type = FACT_TYPES.get(raw_type.lower())
+    if fact_type is None:
+        row.refuse("unknown fact type", "fact_type", raw_type, "one of " + ", ".join(FACT_TYPES))
+    amount, approximate = (
+        _check_figure(row, fact_type)
+        if fact_type is not None and fact_type.unit is not None
+        else (None, False)
+    )
+    if fact_type is not None:
+        _check_unit(row, fact_type)
+    date = _check_date(row)
+    url = row.cell("source_url")
+    if not url:
+        row.refuse(
+            "no source",
+            "source_url",
+            url,
+            "the address (or name) of the source that states the fact",
+        )
+    part = row.cell("part")
+    if fact_type is not None and fact_type.code == "demolition_by_afdeling" and not part:
+        row.refuse(
+            "no afdeling", "part", part, "the housing department (afdeling) the figure concerns"
+        )
+    if fact_type is None:
+        return None
+    joined = ";".join(area_ids)
+    return {
+        "fact_id": _fact_id(joined, fact_type.code, part, date, url),
+        "area_ids": joined,
+        "area_label": row.required("area"),
+        "fact_type": fact_type.code,
+        "part": part,
+        "number": amount if amount is not None else float("nan"),
+        "approximate": approximate,
+        "text": row.required("value") if fact_type.unit is None else row.cell("value_text"),
+        "unit": fact_type.unit or "",
+        "date": date,
+        "decided_by": row.cell("decided_by"),
+        "source_url": url,
+        "evidence_quote": row.cell("evidence_quote"),
+        "note": row.cell("note"),
+        "conflict": row.cell("conflict"),
+        "conflict_note": row.cell("conflict_note"),
+    }
+
+
 def validate_plan_table(
     frame: pd.DataFrame,
     source: str,
@@ -349,222 +526,31 @@ def validate_plan_table(
         for name, accepted in _OPTIONAL.items()
     }
     notes = conflict_notes or {}
-
-    def cell(record: dict, name: str) -> str:
-        column = optional[name]
-        return str(record[column]).strip() if column else ""
-
     problems: list[Problem] = []
     out: list[dict] = []
     seen: dict[str, int] = {}
     for number, record in enumerate(frame.to_dict("records"), start=1):
-        raw_area = str(record[keys["area"]]).strip()
-        municipality = None
-        raw_muni = cell(record, "municipality_code")
-        if raw_muni:
-            try:
-                municipality = municipality_code(raw_muni)
-            except ValueError:
-                problems.append(
-                    Problem(
-                        "not a municipality code",
-                        row=number,
-                        column=optional["municipality_code"],
-                        value=raw_muni,
-                        expected="a code from 101 to 999",
-                    )
-                )
-        area_ids: list[str] = []
-        if raw_area == NATIONAL:
-            pass
-        elif not raw_area:
-            problems.append(
-                Problem(
-                    "area is blank",
-                    row=number,
-                    column=keys["area"],
-                    value=raw_area,
-                    expected=f"the name of an area in the store, several separated by ';', "
-                    f"or {NATIONAL!r}",
-                )
-            )
-        else:
-            for name in (n.strip() for n in raw_area.split(";")):
-                area_id = matcher.match(name, municipality) if name else None
-                if area_id is None:
-                    problems.append(
-                        Problem(
-                            "unknown area",
-                            row=number,
-                            column=keys["area"],
-                            value=name or raw_area,
-                            expected="the name or id of an area in the store (see /omraader), "
-                            f"several separated by ';', or {NATIONAL!r}",
-                        )
-                    )
-                elif area_id not in area_ids:
-                    area_ids.append(area_id)
-        raw_type = str(record[keys["fact_type"]]).strip()
-        fact_type = FACT_TYPES.get(raw_type.lower())
-        if fact_type is None:
-            problems.append(
-                Problem(
-                    "unknown fact type",
-                    row=number,
-                    column=keys["fact_type"],
-                    value=raw_type,
-                    expected="one of " + ", ".join(FACT_TYPES),
-                )
-            )
-        raw_value = str(record[keys["value"]]).strip()
-        value_text = cell(record, "value_text")
-        amount: float | None = None
-        approximate = False
-        if fact_type is not None and fact_type.unit is not None:
-            digits, approximate = _split_value(raw_value)
-            try:
-                amount = parse_number(digits)
-            except ValueError:
-                problems.append(
-                    Problem(
-                        f"not a number (fact type {fact_type.code} is a figure in "
-                        f"{fact_type.unit})",
-                        row=number,
-                        column=keys["value"],
-                        value=raw_value,
-                        expected="a number such as 260 or ca. 1500; put words in the "
-                        "value_text column",
-                    )
-                )
-            else:
-                if amount is not None and (
-                    amount < 0 or (fact_type.unit == "pct" and amount > 100) or math.isnan(amount)
-                ):
-                    problems.append(
-                        Problem(
-                            f"value outside the range of {fact_type.code}",
-                            row=number,
-                            column=keys["value"],
-                            value=raw_value,
-                            expected="0 to 100 (%)" if fact_type.unit == "pct" else "0 or more",
-                        )
-                    )
-                elif amount is not None and fact_type.unit != "pct" and amount != int(amount):
-                    problems.append(
-                        Problem(
-                            f"not a whole number of {fact_type.unit}",
-                            row=number,
-                            column=keys["value"],
-                            value=raw_value,
-                            expected="a whole number",
-                        )
-                    )
-            if approximate and amount is None:
-                problems.append(
-                    Problem(
-                        "'ca.' without a number",
-                        row=number,
-                        column=keys["value"],
-                        value=raw_value,
-                        expected="ca. followed by a number",
-                    )
-                )
-        text = raw_value if fact_type is not None and fact_type.unit is None else value_text
-        raw_unit = cell(record, "unit")
-        if fact_type is not None and raw_unit:
-            if raw_unit not in UNIT_LABELS_DA:
-                problems.append(
-                    Problem(
-                        "unknown unit",
-                        row=number,
-                        column=optional["unit"],
-                        value=raw_unit,
-                        expected="one of " + ", ".join(UNIT_LABELS_DA) + " or blank",
-                    )
-                )
-            elif fact_type.unit is not None and raw_unit != fact_type.unit:
-                problems.append(
-                    Problem(
-                        f"unit does not fit fact type {fact_type.code}",
-                        row=number,
-                        column=optional["unit"],
-                        value=raw_unit,
-                        expected=fact_type.unit,
-                    )
-                )
-        raw_date = cell(record, "date")
-        date = parse_date(raw_date) if raw_date else ""
-        if date is None:
-            problems.append(
-                Problem(
-                    "not a date",
-                    row=number,
-                    column=optional["date"] or "date",
-                    value=raw_date,
-                    expected="YYYY, YYYY-MM or YYYY-MM-DD",
-                )
-            )
-            date = ""
-        url = cell(record, "source_url")
-        if not url:
-            problems.append(
-                Problem(
-                    "no source",
-                    row=number,
-                    column=optional["source_url"] or "source_url",
-                    value=url,
-                    expected="the address (or name) of the source that states the fact",
-                )
-            )
-        part = cell(record, "part")
-        if fact_type is not None and fact_type.code == "demolition_by_afdeling" and not part:
-            problems.append(
-                Problem(
-                    "no afdeling",
-                    row=number,
-                    column=optional["part"] or "part",
-                    value=part,
-                    expected="the housing department (afdeling) the figure concerns",
-                )
-            )
-        if fact_type is None:
+        row = _Row(number, record, keys, optional)
+        fact = _check_row(row, matcher)
+        problems.extend(row.problems)
+        if fact is None:
             continue
-        joined = ";".join(area_ids)
-        fid = _fact_id(joined, fact_type.code, part, date, url)
-        if fid in seen:
+        if fact["fact_id"] in seen:
             problems.append(
                 Problem(
-                    f"duplicate of row {seen[fid]} (same area, fact type, part, date and source)",
+                    f"duplicate of row {seen[fact['fact_id']]} (same area, fact type, part, "
+                    "date and source)",
                     row=number,
                     column=keys["fact_type"],
-                    value=raw_type,
+                    value=row.required("fact_type"),
                     expected="one row per fact",
                 )
             )
             continue
-        seen[fid] = number
-        conflict = cell(record, "conflict")
-        out.append(
-            {
-                "fact_id": fid,
-                "area_ids": joined,
-                "area_label": raw_area,
-                "fact_type": fact_type.code,
-                "part": part,
-                "number": amount if amount is not None else float("nan"),
-                "approximate": approximate,
-                "text": text,
-                "unit": fact_type.unit or "",
-                "date": date,
-                "decided_by": cell(record, "decided_by"),
-                "source_url": url,
-                "evidence_quote": cell(record, "evidence_quote"),
-                "note": cell(record, "note"),
-                "conflict": conflict,
-                "conflict_note": cell(record, "conflict_note") or notes.get(conflict, ""),
-                "dataset": dataset,
-            }
-        )
+        seen[fact["fact_id"]] = number
+        fact["conflict_note"] = fact["conflict_note"] or notes.get(fact["conflict"], "")
+        fact["dataset"] = dataset
+        out.append(fact)
     if problems:
         raise InputRejected(source, problems)
     if not out:
@@ -723,7 +709,8 @@ class Fact:
         if self.number is not None:
             unit = UNIT_LABELS_DA.get(self.unit, "")
             return ("ca. " if self.approximate else "") + f"{number_da(self.number)} {unit}"
-        return self.text or "ikke oplyst"
+        # A decision whose content the source does not summarise still happened.
+        return self.text or _DECIDED_DA.get(self.fact_type, "ikke oplyst")
 
     def as_dict(self) -> dict:
         return {
