@@ -25,7 +25,9 @@ _TYPE_NAMES = {
 
 
 def feature_label(number: int, ident: str | None = None) -> str:
-    """``feature 3`` or ``feature 3 ('0101')``."""
+    """``feature 3`` or ``feature 3 ('0101')``; a long name is cut to 60 characters."""
+    if ident and len(ident) > 60:
+        ident = ident[:60] + "…"
     return f"feature {number} ({ident!r})" if ident else f"feature {number}"
 
 

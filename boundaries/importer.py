@@ -21,7 +21,7 @@ from boundaries.clean import dissolve, feature_label, geometry_problems, repair
 from boundaries.io import BoundaryFile, read_boundaries
 from geo import STORE_CRS
 from geo.errors import InputRejected, Problem
-from geo.naming import AreaMatcher, area_slug, municipality_code
+from geo.naming import AreaMatcher, area_slug, check_name, municipality_code
 from geo.store import BASE_LAYERS, Store
 
 LAYERS = ("areas", *BASE_LAYERS)
@@ -435,15 +435,15 @@ def _import_areas(
             unmatched.append(Problem(f"{label} has no name to match it by"))
             targets.append("")
             continue
-        if not add_new:
-            where = f" in municipality {codes[i]}" if codes[i] else ""
-            unmatched.append(Problem(f"{label}: no area in the store matches this name{where}"))
+        try:
+            check_name(labels[i])
+            new_id = area_slug(labels[i])
+        except ValueError as exc:
+            unmatched.append(Problem(f"{label}: {exc}"))
             targets.append("")
             continue
-        try:
-            new_id = area_slug(labels[i])
-        except ValueError:
-            unmatched.append(Problem(f"{label}: the name has no letters or digits"))
+        if not add_new or matcher.ambiguous(names[i], codes[i]):
+            unmatched.append(Problem(f"{label}: {matcher.explain(labels[i], codes[i])}"))
             targets.append("")
             continue
         if new_id in known:

@@ -32,6 +32,7 @@ from pyproj.exceptions import CRSError
 
 from geo import STORE_CRS, WEB_CRS
 from geo.errors import InputRejected, Problem
+from geo.plausible import features_outside_denmark
 
 DRIVERS = {
     ".gpkg": "GPKG",
@@ -304,6 +305,12 @@ def read_boundaries(
         raise _refuse(path, f"GDAL cannot read the file: {message}") from exc
 
     frame = frame.reset_index(drop=True)
+    if frame.empty:
+        raise _refuse(
+            path,
+            "the file has no features: nothing to import",
+            expected="at least one polygon feature",
+        )
     frame = frame.set_geometry(shapely.force_2d(frame.geometry.values), crs=frame.crs)
 
     if crs is not None:
@@ -325,6 +332,7 @@ def read_boundaries(
             path, message + ": pass the CRS of its coordinates with --crs, e.g. --crs EPSG:4326"
         )
     crs_in = _describe_crs(frame.crs)
+    source_geometries, source_crs = frame.geometry.values, frame.crs
 
     frame = frame.to_crs(STORE_CRS)
     geometries = frame.geometry.values
@@ -339,11 +347,18 @@ def read_boundaries(
                 "the CRS is wrong",
                 expected="the CRS the coordinates are really in, given with --crs",
             )
-        if not near.all():
-            numbers = (np.flatnonzero(present)[~near] + 1).tolist()
-            shown = ", ".join(str(n) for n in numbers[:20])
-            more = f" and {len(numbers) - 20} more" if len(numbers) > 20 else ""
-            notes.append(f"features lying outside Denmark (check them): {shown}{more}")
+        outside = features_outside_denmark(source_geometries, source_crs)
+        if outside:
+            raise InputRejected(
+                str(path),
+                [
+                    Problem(
+                        f"feature {i + 1} {reason} when read as {crs_in}",
+                        expected="every feature in Denmark; fix or remove this one",
+                    )
+                    for i, reason in outside
+                ],
+            )
     return BoundaryFile(
         path=path, frame=frame, driver=expected, layer=layer_name, crs_in=crs_in, notes=notes
     )

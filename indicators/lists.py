@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.errors import InputRejected, Problem
-from geo.naming import area_slug, municipality_code
-from geo.tabular import read_table, require_columns
+from geo.naming import area_slug, check_name, municipality_code
+from geo.plausible import year_bounds
+from geo.tabular import NumberError, parse_year, read_table, require_columns
 from indicators.categories import CATEGORIES, IMPLIES, PLURAL_DA, parse_category
 
 DESIGNATION_COLUMNS = ["area_id", "year", "category", "basis", "source"]
@@ -64,23 +65,20 @@ def parse_list_rows(
         row_problems: list[Problem] = []
         raw_year = str(record[cols["year"]])
         year = None
+        lo, hi = year_bounds()
         try:
-            year = int(float(raw_year.replace(",", "."))) if raw_year else None
-            if year is not None and float(raw_year.replace(",", ".")) != year:
-                year = None
-        except ValueError:
-            year = None
-        if year is None:
+            year = parse_year(raw_year, lo=lo, hi=hi)
+        except NumberError as exc:
             row_problems.append(
                 Problem(
-                    "not a year",
+                    exc.reason,
                     row=i,
                     column=cols["year"],
                     value=raw_year,
                     expected="a whole year such as 2022",
                 )
             )
-        elif year not in counted_years:
+        if year is not None and year not in counted_years:
             row_problems.append(
                 Problem(
                     "no official count is known for this list year, so the list cannot be "
@@ -118,13 +116,16 @@ def parse_list_rows(
                 )
             )
         name = str(record[cols["area"]])
-        if not name or not any(ch.isalnum() for ch in name):
+        try:
+            name = check_name(name)
+            area_slug(name)
+        except ValueError as exc:
             row_problems.append(
                 Problem(
-                    "area is blank",
+                    str(exc),
                     row=i,
                     column=cols["area"],
-                    value=name,
+                    value=name if len(name) <= 60 else name[:60] + "…",
                     expected="the area's name as on the official list",
                 )
             )
@@ -176,9 +177,9 @@ def parse_list_rows(
     return rows
 
 
-def read_list_file(path, *, counted_years: set[int]) -> list[ListRow]:
+def read_list_file(path, *, counted_years: set[int], sheet: str | None = None) -> list[ListRow]:
     """Read and validate a designation list file (CSV or Excel)."""
-    frame = read_table(path)
+    frame = read_table(path, sheet=sheet)
     return parse_list_rows(frame, str(path), counted_years=counted_years)
 
 
@@ -305,14 +306,19 @@ def _extend_provenance(store, dataset: str, description: str, source: str) -> tu
     return f"{old_description}; {description}", "; ".join(sources)
 
 
-def import_designations(store, path, *, source: str | None = None) -> dict:
+def import_designations(
+    store, path, *, source: str | None = None, add_new: bool = False, sheet: str | None = None
+) -> dict:
     """Import a designation list file (CSV or Excel) into the store.
 
     Every (year, category) list present in the file replaces the store's list for that year
-    and category; all other lists stay. Areas are matched to the store's areas by name (aliases
-    included, narrowed to the row's municipality); an area the store does not know is added,
-    drawn as a 3 km disc around its municipality's main town (or with no shape when the town
-    is unknown). The merged lists must not name more areas than the official counts.
+    and category; all other lists stay. Areas are matched to the store's areas by name
+    (:class:`geo.naming.AreaMatcher`: exact names and aliases under the documented
+    normalisations, narrowed to the row's municipality; never a prefix or a similar name). A
+    name the store does not know refuses the file, naming the closest areas, unless
+    ``add_new``: then it is added, drawn as a 3 km disc around its municipality's main town
+    (or with no shape when the town is unknown). The merged lists must not name more areas
+    than the official counts.
 
     Parameters
     ----------
@@ -324,6 +330,10 @@ def import_designations(store, path, *, source: str | None = None) -> dict:
     source
         Where the list comes from, recorded per row and as provenance (default: the file name;
         a source column in the file wins for its rows).
+    add_new
+        Add areas the store does not know instead of refusing the file.
+    sheet
+        The sheet to read from a workbook with several.
 
     Returns
     -------
@@ -347,7 +357,7 @@ def import_designations(store, path, *, source: str | None = None) -> dict:
 
     path = Path(path)
     counts = store.read("list_counts")
-    rows = read_list_file(path, counted_years={int(y) for y in counts["year"]})
+    rows = read_list_file(path, counted_years={int(y) for y in counts["year"]}, sheet=sheet)
     areas = store.read("areas")
     aliases = store.read("aliases")
     # An area without a municipality code (None, not NaN) is a candidate in every municipality.
@@ -376,6 +386,18 @@ def import_designations(store, path, *, source: str | None = None) -> dict:
                         column="municipality_code",
                         value=row.municipality_code,
                         expected=f"{known[slug]}, or a different area name",
+                    )
+                )
+                continue
+            if not add_new or matcher.ambiguous(row.area_name, row.municipality_code):
+                problems.append(
+                    Problem(
+                        matcher.explain(row.area_name, row.municipality_code),
+                        row=number,
+                        column="area",
+                        value=row.area_name,
+                        expected="the name of an area in the store (see /omraader), a known "
+                        "alias, or --add-new to add it as a new area",
                     )
                 )
                 continue

@@ -25,11 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geo.errors import InputRejected, Problem
 from geo.naming import AreaMatcher, area_slug, municipality_code
-from geo.tabular import parse_number, read_table, require_columns
+from geo.plausible import year_bounds
+from geo.tabular import NumberError, parse_numbers, parse_year, read_table, require_columns
 from indicators.catalogue import CATALOGUE, parse_code
 
 TABLE = "indicators"
@@ -61,7 +63,6 @@ _LONG = {
 }
 _MUNICIPALITY = ("municipality_code", "kommunekode", "komkode")
 _OPTIONAL = {*_MUNICIPALITY, "source", "kilde", "note", "municipality_name", "kommune"}
-YEAR_RANGE = (1980, 2100)
 
 
 def empty_frame() -> pd.DataFrame:
@@ -225,14 +226,31 @@ def _layout(frame: pd.DataFrame, source: str) -> tuple[str, dict[str, str], dict
     return "wide", keys, code_columns
 
 
-def _parse_year(raw: str) -> int | None:
-    try:
-        number = parse_number(raw)
-    except ValueError:
-        return None
-    if number is None or number != int(number):
-        return None
-    return int(number)
+def _parse_values(frame: pd.DataFrame, fmt: str, keys: dict, code_columns: dict) -> dict:
+    """Parse every value cell with the one number parser, in the context of its indicator:
+    a wide column, or in long format the rows of one code (whole numbers for counts, so that
+    "1.000" residents is one thousand; a decimal column that cannot say whether "1.000" is
+    1 or 1000 refuses it). Returns ``{column: (values, errors)}`` for wide format and
+    ``{"__long__": (values, errors)}`` for long."""
+    if fmt == "wide":
+        out = {}
+        for column, code in code_columns.items():
+            parsed = parse_numbers(frame[column], integer=CATALOGUE[code].unit_info.whole)
+            out[column] = (parsed.values, parsed.errors, parsed.blank)
+        return out
+    n = len(frame)
+    values, errors, blank = np.full(n, np.nan), [None] * n, np.zeros(n, dtype=bool)
+    codes = frame[keys["code"]].map(parse_code)
+    for code, rows in codes.groupby(codes, dropna=True).groups.items():
+        positions = frame.index.get_indexer(rows)
+        parsed = parse_numbers(
+            frame[keys["value"]].iloc[positions], integer=CATALOGUE[code].unit_info.whole
+        )
+        values[positions] = parsed.values
+        blank[positions] = parsed.blank
+        for k, p in enumerate(positions):
+            errors[p] = parsed.errors[k]
+    return {"__long__": (values, errors, blank)}
 
 
 def _validate(
@@ -247,6 +265,8 @@ def _validate(
     cells: list[_Cell] = []
     seen: dict[tuple[str, int, str], int] = {}
     skipped = 0
+    parsed_values = _parse_values(frame, fmt, keys, code_columns)
+    years = year_bounds()
     for number, record in enumerate(frame.to_dict("records"), start=1):
         row_problems: list[Problem] = []
         raw_area = str(record[keys["area"]])
@@ -268,15 +288,17 @@ def _validate(
         if area_id is None:
             row_problems.append(
                 Problem(
-                    "unknown area" if raw_area else "area is blank",
+                    (f"unknown area: {matcher.explain(raw_area, municipality)}")
+                    if raw_area
+                    else "area is blank",
                     row=number,
                     column=keys["area"],
-                    value=raw_area,
+                    value=raw_area if len(raw_area) <= 60 else raw_area[:60] + "…",
                     expected="the name or id of an area in the store (see /omraader)",
                 )
             )
         raw_year = str(record[keys["year"]])
-        year = _parse_year(raw_year)
+        year = None
         if raw_year == "":
             row_problems.append(
                 Problem(
@@ -287,16 +309,19 @@ def _validate(
                     expected="the list year the value refers to, e.g. 2022",
                 )
             )
-        elif year is None or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-            row_problems.append(
-                Problem(
-                    "not a year",
-                    row=number,
-                    column=keys["year"],
-                    value=raw_year,
-                    expected=f"a whole year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}",
+        else:
+            try:
+                year = parse_year(raw_year, lo=years[0], hi=years[1])
+            except NumberError as exc:
+                row_problems.append(
+                    Problem(
+                        exc.reason,
+                        row=number,
+                        column=keys["year"],
+                        value=raw_year,
+                        expected=f"a list year from {years[0]} to {years[1]}",
+                    )
                 )
-            )
         if fmt == "long":
             raw_code = record[keys["code"]]
             code = parse_code(raw_code)
@@ -317,22 +342,27 @@ def _validate(
             pairs = list(code_columns.items())
         for column, code in pairs:
             raw_value = str(record[column])
-            try:
-                value = parse_number(raw_value)
-            except ValueError:
+            values, errors, blanks = parsed_values["__long__" if fmt == "long" else column]
+            if errors[number - 1] is not None:
+                unit = CATALOGUE[code].unit_info
                 row_problems.append(
                     Problem(
-                        "not a number",
+                        str(errors[number - 1]),
                         row=number,
                         column=column,
                         value=raw_value,
-                        expected="a number such as 41,5 or 41.5",
+                        expected=(
+                            "a whole number such as 1.234 or 1234"
+                            if unit.whole
+                            else "a number such as 41,5 or 1.234,5"
+                        ),
                     )
                 )
                 continue
-            if value is None:
+            if blanks[number - 1]:
                 skipped += 1  # blank or '-': not published; nothing is stored
                 continue
+            value = float(values[number - 1])
             unit = CATALOGUE[code].unit_info
             if not unit.contains(value) or (unit.whole and value != int(value)):
                 row_problems.append(
@@ -387,8 +417,11 @@ def import_indicators(
     *,
     source: str | None = None,
     synthetic: bool = False,
+    sheet: str | None = None,
 ) -> dict:
     """Import an indicator table (CSV or Excel, long or wide format) into the store.
+
+    ``sheet`` names the sheet to read from a workbook with several (one is never guessed).
 
     Long format: columns area, year, code, value (Danish spellings accepted). Wide format:
     area, year and one column per catalogue code. Optional columns: municipality_code
@@ -408,7 +441,7 @@ def import_indicators(
         Anything wrong with the file; the store is not touched.
     """
     path = Path(path)
-    frame = read_table(path)
+    frame = read_table(path, sheet=sheet)
     default_source = source or path.name
     cells, skipped = _validate(frame, str(path), store, default_source)
     dataset = ("synthetic:" if synthetic else "import:") + path.name

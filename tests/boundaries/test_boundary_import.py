@@ -412,7 +412,7 @@ def test_unknown_area_is_refused_then_added_with_add_new(default_store, tmp_path
         lambda: import_boundaries(default_store, path, layer="areas"),
         str(path),
         "feature 2 ('Nowhere Park')",
-        "no area in the store matches",
+        "no area of that name",
         "--add-new",
     )
     report = import_boundaries(default_store, path, layer="areas", add_new=True, source="kommunen")

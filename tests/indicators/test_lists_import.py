@@ -35,11 +35,11 @@ def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def refused(store, path, *fragments: str) -> InputRejected:
+def refused(store, path, *fragments: str, add_new: bool = False) -> InputRejected:
     before, version = digest(store.path), store.data_version
     areas_before = len(store.read("areas"))
     with pytest.raises(InputRejected) as info:
-        import_designations(store, path)
+        import_designations(store, path, add_new=add_new)
     text = str(info.value)
     assert str(path) in text
     for fragment in fragments:
@@ -67,7 +67,11 @@ def test_latin1_semicolon_csv_replaces_the_2022_udsat_list(default_store, tmp_pa
     }
     assert len(implied) == 10  # the 2022 parallelsamfund, udsat by law
 
-    result = import_designations(default_store, path)
+    # Two names the store does not know: refused, naming them, unless --add-new
+    with pytest.raises(InputRejected, match="'Nyt Område': no area of that name"):
+        import_designations(default_store, path)
+    assert int(default_store.data_version) == version
+    result = import_designations(default_store, path, add_new=True)
 
     assert result["rows"] == 4
     assert result["years"] == [2022]
@@ -187,9 +191,11 @@ def test_more_areas_than_the_official_count(default_store, tmp_path):
         write_csv(tmp_path / "l.csv", rows),
         "18 udsatte boligområder named for 2022",
         "more than the official 17",
+        add_new=True,
     )
     rows.pop()  # 17: exactly the official count is fine
-    assert import_designations(default_store, write_csv(tmp_path / "ok.csv", rows))["rows"] == 8
+    ok = write_csv(tmp_path / "ok.csv", rows)
+    assert import_designations(default_store, ok, add_new=True)["rows"] == 8
 
 
 def test_bad_municipality_code(default_store, tmp_path):

@@ -132,7 +132,7 @@ BAD = {
     ),
     "fractional_residents": (
         'area,year,residents\nVollsmose,2022,"1000,5"\n',
-        "value '1000,5': value outside the range of residents",
+        "value '1000,5': not a whole number",
     ),
     "duplicate": (
         "area,year,code,value\nVollsmose,2022,residents,5000\nvollsmose,2022,residents,5100\n",
