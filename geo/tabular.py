@@ -457,9 +457,9 @@ def parse_numbers(
     if texts:
         used = _parse_texts(texts, text_index, integer, convention, out, blank, errors)
     if integer:
-        for i in np.flatnonzero(~np.isnan(out)):
-            if out[i] != math.floor(out[i]):
-                errors[i] = "not a whole number"
+        for k in np.flatnonzero(~np.isnan(out)).tolist():
+            if out[k] != math.floor(out[k]):
+                errors[k] = "not a whole number"
     for i, err in enumerate(errors):
         if err is not None:
             out[i] = np.nan
@@ -603,13 +603,13 @@ def parse_year(value: object, *, lo: int, hi: int) -> int:
         Not a year, non-ASCII digits, or outside ``lo``–``hi``.
     """
     year: int | None = None
-    whole_float = (
-        isinstance(value, float | np.floating) and math.isfinite(value) and value == int(value)
-    )
     if isinstance(value, bool | np.bool_):
         year = None
-    elif isinstance(value, int | np.integer) or whole_float:
-        year = int(value)  # type: ignore[arg-type]
+    elif isinstance(value, int | np.integer):
+        year = int(value)
+    elif isinstance(value, float | np.floating):
+        if math.isfinite(value) and value == int(value):
+            year = int(value)
     elif isinstance(value, str):
         text = value.strip()
         if len(text) == 4 and text.isascii() and text.isdigit():

@@ -239,7 +239,8 @@ def _parse_values(frame: pd.DataFrame, fmt: str, keys: dict, code_columns: dict)
             out[column] = (parsed.values, parsed.errors, parsed.blank)
         return out
     n = len(frame)
-    values, errors, blank = np.full(n, np.nan), [None] * n, np.zeros(n, dtype=bool)
+    values, blank = np.full(n, np.nan), np.zeros(n, dtype=bool)
+    errors: list[str | None] = [None] * n
     codes = frame[keys["code"]].map(parse_code)
     for code, rows in codes.groupby(codes, dropna=True).groups.items():
         positions = frame.index.get_indexer(rows)
