@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import NotFound
+from geo.naming import MAX_SLUG_LENGTH
 from geo.store import Store
 from indicators.categories import CATEGORIES, SEVERITY
 from indicators.lists import list_summary
@@ -164,7 +165,13 @@ def year_summary(store: Store, year: int) -> list[dict]:
 
 
 def get_area(store: Store, area_id: str) -> pd.Series:
-    """One area by id, with its municipality's name; :class:`NotFound` for an unknown id."""
+    """An area with its municipality; NotFound for an unknown id (or one longer than any
+    slug can be, :data:`geo.naming.MAX_SLUG_LENGTH`).
+    """
+    if len(area_id) > MAX_SLUG_LENGTH:
+        raise NotFound(
+            f"no area with id {area_id[:40]!r}… (ids have at most {MAX_SLUG_LENGTH} characters)"
+        )
     areas = store.read("areas")
     match = areas[areas["area_id"] == area_id]
     if match.empty:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from geo import STORE_CRS, WEB_CRS
 from geo.areas import all_areas, areas_for_year, municipality_names
 from geo.errors import NotFound
 from geo.store import Store
+from geo.tabular import neutralise_frame
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG25832 = "http://www.opengis.net/def/crs/EPSG/0/25832"
@@ -53,15 +55,18 @@ def normalise_crs(value: str | None) -> str:
     return alias
 
 
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,15})?|\.[0-9]{1,15})")
+
+
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
     """``minx,miny,maxx,maxy`` → floats; ValueError naming what is wrong."""
+    shown = text if len(text) <= 100 else text[:100] + "…"
     parts = text.split(",")
-    if len(parts) != 4:
-        raise ValueError(f"bbox {text!r} must have four comma-separated numbers")
-    try:
-        minx, miny, maxx, maxy = (float(p) for p in parts)
-    except ValueError:
-        raise ValueError(f"bbox {text!r} must have four comma-separated numbers") from None
+    # plain decimal numbers in ASCII digits: float() would also take "NaN", "inf", "1e999",
+    # "1_0" and Arabic-Indic digits
+    if len(parts) != 4 or not all(_DECIMAL.fullmatch(p.strip()) for p in parts):
+        raise ValueError(f"bbox {shown!r} must have four comma-separated numbers")
+    minx, miny, maxx, maxy = (float(p) for p in parts)
     if minx > maxx or miny > maxy:
         raise ValueError(f"bbox {text!r} must be minx,miny,maxx,maxy with min ≤ max")
     return minx, miny, maxx, maxy
@@ -176,14 +181,18 @@ def download_table(store: Store, year: int) -> gpd.GeoDataFrame:
 
 
 def to_csv_bytes(frame: gpd.GeoDataFrame) -> bytes:
-    """CSV (UTF-8 with BOM, so Danish Excel opens it right) with lon/lat of each centroid."""
+    """CSV (UTF-8 with BOM, so Danish Excel opens it right) with lon/lat of each centroid.
+
+    Text cells that a spreadsheet would run as a formula get a leading ``'``
+    (:func:`geo.tabular.neutralise_frame`).
+    """
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     located = ~frame.geometry.isna()
     centroids = gpd.GeoSeries(frame.geometry[located].centroid, crs=frame.crs).to_crs(WEB_CRS)
     table["centroid_lon"] = centroids.x.round(6).reindex(table.index)
     table["centroid_lat"] = centroids.y.round(6).reindex(table.index)
     buffer = io.StringIO()
-    table.to_csv(buffer, index=False)
+    neutralise_frame(table).to_csv(buffer, index=False)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

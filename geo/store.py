@@ -113,6 +113,20 @@ REQUIRED_LAYERS = (
     "meta",
 )
 
+# Columns the code relies on, per required table, and columns that count things (never
+# negative, never missing). A store that breaks these is broken as a whole: every route
+# answers 503 rather than some of them failing halfway.
+REQUIRED_COLUMNS = {
+    "areas": ("area_id", "name", "municipality_code", "boundary_source"),
+    "designations": ("area_id", "year", "category"),
+    "list_counts": ("year", "category", "count"),
+    "municipality_info": ("code", "name"),
+    "aliases": ("alias", "area_id"),
+    "provenance": ("dataset",),
+    "meta": ("key", "value"),
+}
+COUNT_COLUMNS = {"list_counts": ("count",), "move_counts": ("movers",)}
+
 log = logging.getLogger("omraadekort.store")
 
 _TEMP_MARK = ".tmp-"
@@ -186,6 +200,7 @@ class Store:
         self._writer_file: IO[str] | None = None
         self._writer_depth = 0
         self._seen: set[tuple[int, int, int]] = set()
+        self._checked: dict[tuple[int, int, int], list[str]] = {}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -327,10 +342,24 @@ class Store:
         return frame
 
     def check(self) -> list[str]:
-        """Read every required layer; return the problems found (empty for a usable store).
+        """Problems that make the store unusable (empty for a usable store).
 
-        Used by ``/healthz`` and by commands before they write.
+        Every required layer present and readable, with the columns the code relies on; area
+        ids unique and not blank; counts (list counts, movers) whole and not negative. The
+        result is kept per file version, so calling it on every request costs a ``stat``.
+        Used by ``/healthz``, by every route of the service and by the commands.
         """
+        try:
+            sig = self._check()
+        except StoreError as exc:
+            return [str(exc)]
+        cached = self._checked.get(sig)
+        if cached is None:
+            cached = self._check_content()
+            self._checked = {sig: cached}
+        return list(cached)
+
+    def _check_content(self) -> list[str]:
         try:
             present = set(self.layers())
         except StoreError as exc:
@@ -340,12 +369,38 @@ class Store:
             for name in REQUIRED_LAYERS
             if name not in present
         ]
-        for name in REQUIRED_LAYERS:
-            if name in present:
-                try:
-                    self.read(name)
-                except StoreError as exc:
-                    problems.append(str(exc))
+        for name in (*REQUIRED_LAYERS, *(t for t in COUNT_COLUMNS if t not in REQUIRED_LAYERS)):
+            if name not in present:
+                continue
+            try:
+                frame = self.read(name)
+            except StoreError as exc:
+                problems.append(str(exc))
+                continue
+            missing = [c for c in REQUIRED_COLUMNS.get(name, ()) if c not in frame.columns]
+            if missing:
+                problems.append(f"store {self.path}: layer {name!r} lacks the columns {missing}")
+                continue
+            for column in COUNT_COLUMNS.get(name, ()):
+                if column not in frame.columns:
+                    problems.append(f"store {self.path}: table {name!r} has no {column!r}")
+                    continue
+                values = pd.to_numeric(frame[column], errors="coerce")
+                bad = values.isna() | (values < 0) | (values != values.round())
+                if bad.any():
+                    problems.append(
+                        f"store {self.path}: table {name!r} has {int(bad.sum())} {column} "
+                        f"that are not whole numbers ≥ 0 (e.g. {frame[column][bad].iloc[0]!r})"
+                    )
+            if name == "areas":
+                ids = frame["area_id"]
+                if ids.isna().any() or (ids.astype(str).str.strip() == "").any():
+                    problems.append(f"store {self.path}: layer 'areas' has blank area ids")
+                elif ids.duplicated().any():
+                    problems.append(
+                        f"store {self.path}: layer 'areas' has the area id "
+                        f"{ids[ids.duplicated()].iloc[0]!r} twice"
+                    )
         return problems
 
     def meta(self) -> dict[str, str]:
@@ -374,8 +429,11 @@ class Store:
         """The lock file that serialises writers (beside the store)."""
         return self.path.with_name(self.path.name + ".lock")
 
-    def _refuse_read_only(self) -> None:
+    def _refuse_read_only(self, create: bool) -> None:
         directory = self.path.parent
+        if not create and not self.path.exists():
+            # nothing to write into: say so before leaving a lock file or a directory behind
+            self._check()
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -389,8 +447,8 @@ class Store:
         if self.path.exists() and not _writable(self.path):
             raise StoreError(f"store {self.path} is read-only: nothing was written")
 
-    def _acquire(self) -> IO[str]:
-        self._refuse_read_only()
+    def _acquire(self, create: bool) -> IO[str]:
+        self._refuse_read_only(create)
         try:
             handle = open(self.lock_path, "a+")  # noqa: SIM115 - held across the block
         except OSError as exc:
@@ -450,10 +508,12 @@ class Store:
         return removed
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[Store]:
+    def writing(self, *, create: bool = False) -> Iterator[Store]:
         """Hold the store's exclusive writer lock for the block (re-entrant).
 
         Take it before reading what a write will be based on. Readers are never blocked.
+        Without ``create`` the store must exist (else :class:`~geo.errors.StoreError`, and
+        nothing is created); with it, its directory is created when missing.
 
         Raises
         ------
@@ -472,7 +532,7 @@ class Store:
                 finally:
                     self._writer_depth -= 1
                 return
-            handle = self._acquire()
+            handle = self._acquire(create)
             try:
                 current = _signature(self.path) if self.path.is_file() else None
                 stale = {s for s in self._seen if s != current}
@@ -507,7 +567,7 @@ class Store:
         create
             Start from an empty file instead of a copy of the current store.
         """
-        with self.writing():
+        with self.writing(create=True):
             if not create and self.path.exists():
                 self.layers()  # a damaged store is refused before anything is copied
             tmp = self.path.with_name(

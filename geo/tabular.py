@@ -54,7 +54,8 @@ def _refuse(path: Path, message: str, expected: str | None = None, **where) -> I
 
 def excel_cell_text(value: object) -> str:
     """The text of an Excel cell: numbers without thousands grouping and with a decimal comma
-    (so :func:`parse_numbers` reads them exactly), dates as ISO 8601, blanks as ``""``."""
+    (so :func:`parse_numbers` reads them exactly), dates as ISO 8601, blanks as ``""``.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -141,7 +142,8 @@ def _read_excel(path: Path, sheet: str | None) -> pd.DataFrame:
 
 def _refuse_uncomputed_formulas(path: Path, sheet: str, rows: list[list[object]]) -> None:
     """A formula cell whose computed value was never saved reads as blank — which would
-    silently mean "not published". Refuse it instead."""
+    silently mean "not published". Refuse it instead.
+    """
     if not any(v is None for r in rows for v in r):
         return
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
@@ -203,7 +205,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 def _field_count_problems(text: str, delimiter: str, width: int) -> list[Problem]:
     """Name the rows whose number of fields differs from the header's (the slow path, only
-    for a refused file)."""
+    for a refused file).
+    """
     problems = []
     for number, fields in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
         if fields and len(fields) != width:
@@ -354,7 +357,8 @@ class NumberError(ValueError):
 class Numbers:
     """A parsed column: ``values`` (NaN where blank or refused), ``blank`` (not published),
     ``errors`` (the reason per refused cell, else None) and the decimal ``convention`` read
-    from the column (``"comma"``, ``"point"`` or None)."""
+    from the column (``"comma"``, ``"point"`` or None).
+    """
 
     values: np.ndarray
     blank: np.ndarray
@@ -628,3 +632,37 @@ def parse_year(value: object, *, lo: int, hi: int) -> int:
 def ascii_digits(text: str) -> bool:
     """True when ``text`` is one or more of the ASCII digits 0–9 and nothing else."""
     return bool(text) and text.isascii() and text.isdigit()
+
+
+# -- downloads: spreadsheet formula injection ----------------------------------------------
+#
+# OWASP "CSV Injection": a cell that starts with = + - @ (or a tab or carriage return) is
+# read by spreadsheet programs as a formula. Every text cell of every CSV or Excel download
+# passes through neutralise_cell, which puts a ' before such a cell (the apostrophe Excel and
+# LibreOffice themselves use for "this is text"). Leading spaces, the full-width forms and a
+# line break before the sign do not get around it. Numbers stay numbers.
+
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
+def neutralise_cell(value: object) -> object:
+    """``value`` with a leading ``'`` when a spreadsheet would read it as a formula; numbers,
+    booleans and None are returned unchanged.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] in FORMULA_STARTS or value.lstrip(" \u00a0")[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with :func:`neutralise_cell` applied to every text cell (and to
+    the column names).
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise_cell)
+    out.columns = [neutralise_cell(c) for c in out.columns]
+    return out

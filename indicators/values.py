@@ -231,7 +231,8 @@ def _parse_values(frame: pd.DataFrame, fmt: str, keys: dict, code_columns: dict)
     a wide column, or in long format the rows of one code (whole numbers for counts, so that
     "1.000" residents is one thousand; a decimal column that cannot say whether "1.000" is
     1 or 1000 refuses it). Returns ``{column: (values, errors)}`` for wide format and
-    ``{"__long__": (values, errors)}`` for long."""
+    ``{"__long__": (values, errors)}`` for long.
+    """
     if fmt == "wide":
         out = {}
         for column, code in code_columns.items():

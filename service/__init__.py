@@ -17,6 +17,9 @@ from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+from service import settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_STORE = REPO_ROOT / "var" / "omraadekort.gpkg"
@@ -41,18 +44,30 @@ BLUEPRINT_MODULES = (
 )
 
 
+class AsciiIntegerConverter(IntegerConverter):
+    """``<int:year>`` that matches the digits 0–9 only, at most nine of them."""
+
+    regex = r"[0-9]{1,9}"
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Application factory.
 
     Configuration, later entries winning: defaults, ``OMRAADEKORT_*`` environment variables
-    (``OMRAADEKORT_STORE`` is the store path), then ``test_config``.
+    (``OMRAADEKORT_STORE`` is the store path), then ``test_config``; validated by
+    :func:`service.settings.validate` (raises :class:`service.settings.SettingsError`).
     """
     app = Flask(__name__, static_folder=None)
+    # <int:…> in routes: ASCII digits only (werkzeug's \d also matches "٢٠٢٢" and "２０２２")
+    app.url_map.converters["int"] = AsciiIntegerConverter
     app.config.from_mapping(
         STORE_PATH=str(DEFAULT_STORE),
         MIN_PUBLISHED_COUNT=5,
         # Who may put the embeds in an <iframe>: a CSP frame-ancestors source list.
         EMBED_FRAME_ANCESTORS="*",
+        # The service's public address, for absolute URLs (embed snippets, oEmbed, OGC links);
+        # never taken from the request's Host header.
+        PUBLIC_BASE_URL=settings.DEFAULT_PUBLIC_BASE_URL,
         ACCESS_LOG=True,
         JSON_SORT_KEYS=False,
     )
@@ -61,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["STORE_PATH"] = os.environ["OMRAADEKORT_STORE"]
     if test_config:
         app.config.update(test_config)
+    settings.validate(app.config)  # SettingsError naming the variable, before any request
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 

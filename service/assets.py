@@ -55,10 +55,18 @@ def _read_file(base_dir: str, filename: str) -> tuple[bytes, str]:
     """Static files are read once and kept in memory (they are small and immutable)."""
     from service.errors import NotFoundError
 
+    shown = filename if len(filename) <= 100 else filename[:100] + "…"
+    # a NUL or other control character, or a name no file system holds, is simply not there
+    if len(filename) > 255 or any(ord(c) < 0x20 or ord(c) == 0x7F for c in filename):
+        raise NotFoundError(f"no static file {shown!r}")
     base = Path(base_dir).resolve()
-    path = (base / filename).resolve()
-    if base not in path.parents or not path.is_file():
-        raise NotFoundError(f"no static file {filename!r}")
+    try:
+        path = (base / filename).resolve()
+        found = base in path.parents and path.is_file()
+    except (OSError, ValueError):
+        found = False
+    if not found:
+        raise NotFoundError(f"no static file {shown!r}")
     mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if mimetype == "application/javascript":
         mimetype = "text/javascript"

@@ -11,6 +11,15 @@ from werkzeug.exceptions import HTTPException
 
 from geo.errors import NotFound, StoreError
 
+STORE_UNAVAILABLE = (
+    "the data store cannot be read at the moment; the service's operator can see why in the "
+    "log (try again later)"
+)
+STORE_UNAVAILABLE_DA = (
+    "Datalageret kan ikke læses lige nu. Tjenestens drift kan se årsagen i loggen; prøv igen "
+    "senere."
+)
+
 
 class APIError(Exception):
     status = 500
@@ -40,14 +49,17 @@ _TITLES_DA = {
 }
 
 
-def _respond(status: int, code: str, message: str):
-    if request.path.startswith("/api") or request.path == "/oembed":
+def _respond(status: int, code: str, message: str, message_da: str | None = None):
+    if request.path.startswith("/api") or request.path in ("/oembed", "/healthz"):
         response = jsonify({"status": status, "code": code, "message": message})
         response.status_code = status
         return response
     return (
         render_template(
-            "error.html", status=status, title=_TITLES_DA.get(status, "Fejl"), message=message
+            "error.html",
+            status=status,
+            title=_TITLES_DA.get(status, "Fejl"),
+            message=message_da or message,
         ),
         status,
     )
@@ -64,8 +76,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(StoreError)
     def _store_error(exc: StoreError):
+        # the detail (paths, layers) goes to the log, not to the public
         app.logger.error("store unavailable: %s", exc)
-        return _respond(503, "store_unavailable", str(exc))
+        return _respond(503, "store_unavailable", STORE_UNAVAILABLE, STORE_UNAVAILABLE_DA)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
@@ -74,5 +87,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
+        # an error while the store is broken is the store's: 503, not 500
+        store = app.extensions.get("omraadekort.store")
+        problems = store.check() if store is not None else []
+        if problems:
+            app.logger.error("store unavailable: %s (%s)", "; ".join(problems), exc)
+            return _respond(503, "store_unavailable", STORE_UNAVAILABLE, STORE_UNAVAILABLE_DA)
         app.logger.exception("unhandled error")
         return _respond(500, "internal_error", "an unexpected error occurred")

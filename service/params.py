@@ -8,7 +8,7 @@ from flask import request
 
 from geo.naming import municipality_code
 from geo.relocation.analyses import LEVELS
-from geo.tabular import parse_number
+from geo.tabular import ascii_digits, parse_number
 from indicators.catalogue import CATALOGUE
 from indicators.rules import get_rule, override_keys, rule_for_year
 from service.errors import BadParameter, NotFoundError
@@ -36,7 +36,7 @@ def parse_year(raw: str | None, years: list[int], param: str = "aar") -> int:
     """The list year asked for, or the latest; 400 for a value that is not a year."""
     if raw is None or raw == "":
         return years[-1]
-    if not raw.isdigit() or len(raw) != 4:
+    if not ascii_digits(raw) or len(raw) != 4:
         raise BadParameter(
             f"`{param}` was {raw!r} but is expected to be a year such as {years[-1]}"
         )
@@ -117,7 +117,7 @@ def parse_flow_year(raw: str | None, flows: FlowData, param: str = "year") -> in
     """None (all years) for blank or ``alle``/``all``; 400 for a non-year; 404 outside the data."""
     if raw is None or raw in ("", "alle", "all"):
         return None
-    if not raw.isdigit() or len(raw) != 4:
+    if not ascii_digits(raw) or len(raw) != 4:
         raise BadParameter(
             f"`{param}` was {raw!r} but is expected to be a year such as {flows.years[-1]} "
             "(or empty for all years)"
@@ -176,7 +176,7 @@ def parse_indicator_year(raw: str | None, *, param: str) -> int | None | str:
         return ""
     if raw in ("undated", "uden"):
         return None
-    if not (raw.isdigit() and len(raw) == 4):
+    if not (ascii_digits(raw) and len(raw) == 4):
         raise BadParameter(
             f"`{param}` was {raw!r} but is expected to be a year such as 2022 or 'undated'"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from geo.errors import StoreError
 from geo.relocation.analyses import FlowData, load_flows
 from geo.relocation.disclosure import check_threshold
 from geo.store import Store
@@ -20,7 +21,14 @@ def init_app(app: Flask) -> None:
 
 
 def get_store() -> Store:
-    return current_app.extensions["omraadekort.store"]
+    """The app's store, checked: a store that is missing, unreadable or broken
+    (:meth:`geo.store.Store.check`, kept per file version) raises StoreError, which every
+    route answers with 503 — never a page half built from a broken store, never a 500."""
+    store: Store = current_app.extensions["omraadekort.store"]
+    problems = store.check()
+    if problems:
+        raise StoreError("; ".join(problems))
+    return store
 
 
 def threshold() -> int:

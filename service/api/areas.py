@@ -34,6 +34,7 @@ from service.api.areas_spec import PATHS, SCHEMAS
 from service.errors import BadParameter
 from service.params import parse_year
 from service.serialise import clean
+from service.settings import public_url
 from service.store_access import get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -238,12 +239,12 @@ def _collection_info(cid: str) -> dict:
             {
                 "rel": "self",
                 "type": "application/json",
-                "href": url_for("api.collection", cid=cid, _external=True),
+                "href": public_url("api.collection", cid=cid),
             },
             {
                 "rel": "items",
                 "type": "application/geo+json",
-                "href": url_for("api.collection_items", cid=cid, _external=True),
+                "href": public_url("api.collection_items", cid=cid),
             },
         ],
     }
@@ -268,7 +269,7 @@ def collections():
                 {
                     "rel": "self",
                     "type": "application/json",
-                    "href": url_for("api.collections", _external=True),
+                    "href": public_url("api.collections"),
                 }
             ],
         }
@@ -285,7 +286,7 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or not low <= int(raw) <= high:
         raise BadParameter(
             f"`{name}` was {raw!r} but is expected to be a whole number from {low} to {high}"
         )
@@ -349,7 +350,7 @@ def collection_items(cid: str):
         {
             "rel": "self",
             "type": "application/geo+json",
-            "href": url_for("api.collection_items", cid=cid, offset=offset, **args, _external=True),
+            "href": public_url("api.collection_items", cid=cid, offset=offset, **args),
         }
     ]
     if offset + limit < page.number_matched:
@@ -357,9 +358,7 @@ def collection_items(cid: str):
             {
                 "rel": "next",
                 "type": "application/geo+json",
-                "href": url_for(
-                    "api.collection_items", cid=cid, offset=offset + limit, **args, _external=True
-                ),
+                "href": public_url("api.collection_items", cid=cid, offset=offset + limit, **args),
             }
         )
     if offset > 0:
@@ -367,12 +366,8 @@ def collection_items(cid: str):
             {
                 "rel": "prev",
                 "type": "application/geo+json",
-                "href": url_for(
-                    "api.collection_items",
-                    cid=cid,
-                    offset=max(0, offset - limit),
-                    **args,
-                    _external=True,
+                "href": public_url(
+                    "api.collection_items", cid=cid, offset=max(0, offset - limit), **args
                 ),
             }
         )

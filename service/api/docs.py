@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template
 
 from service.api.openapi import build_spec
+from service.settings import public_base
 
 bp = Blueprint("api_docs", __name__, url_prefix="/api")
 
@@ -12,7 +13,7 @@ bp = Blueprint("api_docs", __name__, url_prefix="/api")
 @bp.route("/openapi.json")
 def openapi_json():
     """The OpenAPI 3 description of every API route."""
-    response = jsonify(build_spec(current_app, request.host_url.rstrip("/")))
+    response = jsonify(build_spec(current_app, public_base()))
     response.mimetype = "application/vnd.oai.openapi+json"
     return response
 
@@ -20,5 +21,5 @@ def openapi_json():
 @bp.route("/")
 def api_docs():
     """The same description as a readable page."""
-    spec = build_spec(current_app, request.host_url.rstrip("/"))
+    spec = build_spec(current_app, public_base())
     return render_template("api/api_docs.html", spec=spec)

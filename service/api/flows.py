@@ -26,6 +26,7 @@ from geo.relocation.analyses import (
 )
 from geo.relocation.disclosure import check_threshold
 from geo.relocation.synthetic import SYNTHETIC_LABEL
+from geo.tabular import neutralise_cell
 from service.api.flows_spec import PATHS, SCHEMAS
 from service.errors import BadParameter, NotFoundError
 from service.params import parse_flow_year, parse_level, parse_reason
@@ -106,8 +107,10 @@ def flows_csv():
     writer.writerow([*columns, "movers", "suppressed", "data_note"])
     note = SYNTHETIC_LABEL if flows.synthetic else ""
     for row in records(table):
+        # names are text a spreadsheet must not run as formulas (OWASP CSV injection)
         writer.writerow(
-            [
+            neutralise_cell(cell)
+            for cell in [
                 "" if row["year"] is None else row["year"],
                 REASON_LABELS_DA.get(row["reason"] or "*"),
                 *(row[c] for c in columns[2:]),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
 from geo.areas import list_years
 from service.api.openapi import error_responses, json_ok
-from service.store_access import get_store
 
 bp = Blueprint("ops", __name__)
 
@@ -40,13 +39,21 @@ def openapi_fragment() -> tuple[dict, dict]:
 
 @bp.route("/healthz")
 def health():
-    """Liveness and readiness: 200 with the data version when the store can be read."""
-    store = get_store()
+    """Liveness and readiness: 200 with the data version when the store passes its check
+    (every required layer readable, with its columns; counts not negative), else 503 naming
+    what is wrong."""
+    store = current_app.extensions["omraadekort.store"]
+    problems = store.check()  # every required layer, its columns and counts
     try:
-        version = store.data_version
-        years = list_years(store)
+        if not problems:
+            version = store.data_version
+            years = list_years(store)
     except Exception as exc:  # any failure to read the store means not ready
-        response = jsonify({"status": 503, "code": "store_unavailable", "message": str(exc)})
+        problems = [str(exc)]
+    if problems:
+        # which layers are wrong, without the store's path
+        message = "; ".join(p.replace(str(store.path), "the store") for p in problems)
+        response = jsonify({"status": 503, "code": "store_unavailable", "message": message})
         response.status_code = 503
         response.headers["Cache-Control"] = "no-store"
         return response

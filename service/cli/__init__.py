@@ -14,11 +14,17 @@ import sys
 import click
 
 from service.cli import export, imports, moves, parcels, plans, serving, store
+from service.cli.common import Group
 
 
-@click.group()
+@click.group(cls=Group)
 def cli() -> None:
-    """Områdekort: maps of Denmark's designated social-housing areas."""
+    """Områdekort: maps of Denmark's designated social-housing areas.
+
+    Exit status: 0 done, 1 input refused (nothing written), 2 store missing, damaged or
+    read-only, a bad setting or a bad command line, 3 store busy for longer than --wait.
+    Every command takes --debug (show the traceback on an error) and --wait SECONDS.
+    """
 
 
 for _command in (

@@ -6,6 +6,7 @@ import os
 
 import click
 
+from geo.errors import StoreError
 from geo.store import Store
 from service.cli.common import open_store, store_option
 
@@ -36,8 +37,8 @@ def refresh_export(store: Store) -> None:
 
 def _years(text: str) -> tuple[int, ...] | None:
     parts = [p.strip() for p in text.split(",") if p.strip()]
-    if not all(p.isdigit() for p in parts):
-        raise click.ClickException(f"years {text!r} must be comma-separated years")
+    if not all(p.isascii() and p.isdigit() and len(p) == 4 for p in parts):
+        raise click.UsageError(f"years {text!r} must be comma-separated years such as 2023,2024")
     return tuple(int(p) for p in parts) or None
 
 
@@ -51,6 +52,9 @@ def _export(
     from service import create_app
     from service.embeds.export import export_embeds
 
+    problems = store.check()
+    if problems:
+        raise StoreError("; ".join(problems))
     app = create_app({"STORE_PATH": str(store.path), "ACCESS_LOG": False})
     try:
         report = export_embeds(app, directory, base_url=base_url, languages=languages, years=years)

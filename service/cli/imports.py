@@ -38,7 +38,7 @@ def import_boundaries_cmd(store_path, file, layer, id_field, name_field, crs, ad
     """Import polygons from GeoPackage, Shapefile (.shp or .zip), GeoJSON or TopoJSON."""
     from boundaries.importer import import_boundaries
 
-    store = open_store(store_path)
+    store = open_store(store_path, write=True)
     try:
         report = import_boundaries(
             store,
@@ -63,14 +63,26 @@ def import_boundaries_cmd(store_path, file, layer, id_field, name_field, crs, ad
 @store_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--source", default=None, help="Source text recorded with every row.")
-def import_designations_cmd(store_path, file, source):
+@click.option(
+    "--add-new",
+    is_flag=True,
+    help="Add areas the store does not know (drawn around their municipality's main town) "
+    "instead of refusing the file.",
+)
+@click.option(
+    "--sheet",
+    default=None,
+    metavar="NAME",
+    help="The sheet to read from an Excel workbook with several (one is never guessed).",
+)
+def import_designations_cmd(store_path, file, source, add_new, sheet):
     """Import official designation lists (CSV or Excel: year, area, municipality_code,
     category). Each (year, category) list in the file replaces the one in the store."""
     from indicators.lists import import_designations
 
-    store = open_store(store_path)
+    store = open_store(store_path, write=True)
     try:
-        result = import_designations(store, file, source=source)
+        result = import_designations(store, file, source=source, add_new=add_new, sheet=sheet)
     except InputRejected as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"imported {file}: " + ", ".join(f"{k}={v}" for k, v in result.items()))
@@ -86,14 +98,20 @@ def import_designations_cmd(store_path, file, source):
     is_flag=True,
     help="The file is synthetic example data: kept apart from real values and labelled.",
 )
-def import_indicators_cmd(store_path, file, source, synthetic):
+@click.option(
+    "--sheet",
+    default=None,
+    metavar="NAME",
+    help="The sheet to read from an Excel workbook with several (one is never guessed).",
+)
+def import_indicators_cmd(store_path, file, source, synthetic, sheet):
     """Import indicator values (CSV or Excel; long: area, year, code, value; or wide: area,
     year and one column per indicator code). The whole file is refused on any problem."""
     from indicators.values import SYNTHETIC_LABEL_DA, import_indicators
 
-    store = open_store(store_path)
+    store = open_store(store_path, write=True)
     try:
-        result = import_indicators(store, file, source=source, synthetic=synthetic)
+        result = import_indicators(store, file, source=source, synthetic=synthetic, sheet=sheet)
     except InputRejected as exc:
         raise click.ClickException(str(exc)) from exc
     label = f" ({SYNTHETIC_LABEL_DA})" if synthetic else ""

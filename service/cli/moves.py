@@ -38,7 +38,7 @@ def import_moves_cmd(store_path, file, crs, source, dask_scheduler):
 
     from geo.relocation.ingest import TerminalProgress, import_moves
 
-    store = open_store(store_path)
+    store = open_store(store_path, write=True)
     progress = TerminalProgress(Path(file).name)
     try:
         result = import_moves(
@@ -67,8 +67,8 @@ def demo_moves_cmd(store_path, seed, n):
     from geo.relocation.synthetic import store_demo_moves
 
     if n < 1:
-        raise click.ClickException(f"--n {n} must be at least 1")
-    store = open_store(store_path)
+        raise click.BadParameter(f"{n} must be at least 1", param_hint="--n")
+    store = open_store(store_path, write=True)
     try:
         result = store_demo_moves(store, seed=seed, n=n)
     except ValueError as exc:
@@ -85,7 +85,7 @@ def join_moves_cmd(store_path, dask_scheduler):
     new boundaries) and replace their counts."""
     from geo.relocation.ingest import rejoin_moves
 
-    store = open_store(store_path)
+    store = open_store(store_path, write=True)
     try:
         counts = rejoin_moves(store, dask_scheduler=dask_scheduler)
     except InputRejected as exc:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from geo.errors import StoreError
 from geo.store import Store
 from service.cli.common import open_store, store_option
 
@@ -89,9 +90,15 @@ def serve(store_path, host, port, server, workers, warm, dev):
     """Run the web service (granian by default; --dev for Flask's development server)."""
     store = open_store(store_path)
     os.environ["OMRAADEKORT_STORE"] = str(store.path)
-    if dev:
-        from service import create_app
+    # refuse to start on a broken store or a bad setting, with the reason, rather than start
+    # workers that answer every request with 503 or fail to boot
+    problems = store.check()
+    if problems:
+        raise StoreError("; ".join(problems))
+    from service import create_app
 
+    create_app({"ACCESS_LOG": False})  # validates the OMRAADEKORT_* settings
+    if dev:
         create_app().run(host=host, port=port, debug=True)
         return
     if warm:

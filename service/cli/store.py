@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geo.errors import InputRejected
+from geo.errors import InputRejected, StoreError
 from service.cli.common import open_store, store_option
 from service.cli.export import refresh_export
 
@@ -29,7 +29,7 @@ def build_store(store_path, if_missing, no_outline, outline_path):
     from boundaries.outline import OutlineMissing
     from geo.seed import build_default_store
 
-    store = open_store(store_path)
+    store = open_store(store_path, write=True, create=True)
     if if_missing and store.exists():
         click.echo(f"store {store.path} exists; kept (data version {store.data_version})")
         return
@@ -48,6 +48,9 @@ def build_store(store_path, if_missing, no_outline, outline_path):
 def info(store_path):
     """Show the store's layers, record counts and data version."""
     store = open_store(store_path)
+    problems = store.check()
+    if problems:
+        raise StoreError("; ".join(problems))
     click.echo(f"store: {store.path}")
     click.echo(f"data version: {store.data_version}")
     for name in store.layers():

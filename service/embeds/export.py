@@ -75,6 +75,8 @@ def export_embeds(
     tmp = Path(tempfile.mkdtemp(prefix=directory.name + ".", dir=directory.parent))
     tmp.chmod(0o755)  # a web server's workers must be able to read it
     pages = files = size = 0
+    # absolute links are built from PUBLIC_BASE_URL: a placeholder, replaced below by base_url
+    app.config["PUBLIC_BASE_URL"] = "http://export.invalid"
     client = app.test_client()
     statics: set[str] = set()
 

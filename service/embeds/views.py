@@ -27,6 +27,7 @@ from service.errors import BadParameter, NotFoundError
 from service.maps.base import CATEGORY_COLOURS, MapOptions, boundary_label, script_response
 from service.maps.built import area_built, municipality_built, national_built
 from service.params import lang_arg, municipality_arg, view_arg, year_arg
+from service.settings import public_base, public_url
 from service.store_access import get_store
 from service.text import category_label, text
 
@@ -143,7 +144,7 @@ def national():
         built=national_built(year, opts) if view == "kort" else None,
         script_url=url_for("embeds.national_script", aar=year, sprog=lang, v=store.data_version),
         rows=[_row(a, a["most_severe_category"], lang) for a in areas],
-        full_url=url_for("pages.national_page", aar=year, _external=True),
+        full_url=public_url("pages.national_page", aar=year),
         lang=lang,
         view=view,
         year=year,
@@ -180,7 +181,7 @@ def municipality(code: str):
             "embeds.municipality_script", code=code, aar=year, sprog=lang, v=store.data_version
         ),
         rows=[_row(a, status.loc[a["area_id"], year], lang) for a in areas],
-        full_url=url_for("pages.municipality_page", code=code, aar=year, _external=True),
+        full_url=public_url("pages.municipality_page", code=code, aar=year),
         lang=lang,
         view=view,
         year=year,
@@ -215,7 +216,7 @@ def area(slug: str):
         script_url=built
         and url_for("embeds.area_script", slug=slug, sprog=lang, v=store.data_version),
         rows=[row],
-        full_url=url_for("pages.area_page", slug=slug, _external=True),
+        full_url=public_url("pages.area_page", slug=slug),
         lang=lang,
         view=view,
         year=None,
@@ -248,7 +249,7 @@ def _embed_target() -> tuple[str, dict]:
 
 def _height_arg() -> int:
     raw = request.args.get("hoejde", str(DEFAULT_HEIGHT))
-    if not raw.isdigit() or not 200 <= int(raw) <= 2000:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 4 or not 200 <= int(raw) <= 2000:
         raise BadParameter(
             f"`hoejde` was {raw!r} but is expected to be a whole number of pixels from 200 to 2000"
         )
@@ -273,7 +274,7 @@ def picker():
     query = {"aar": year}
     if lang != "da":
         query["sprog"] = lang
-    src = url_for(endpoint, **args, **query, _external=True)
+    src = public_url(endpoint, **args, **query)
     preview = url_for(endpoint, **args, **query)
     if endpoint == "embeds.area":
         info = get_area(store, args["slug"])
@@ -299,7 +300,7 @@ def picker():
         municipalities=[{"code": c, "name": names.get(c, c)} for c in with_areas],
         snippet=iframe_snippet(src, title, height),
         preview=preview,
-        oembed=url_for("embeds.oembed", url=src, _external=True),
+        oembed=public_url("embeds.oembed", url=src),
         languages={"da": "dansk", "en": "engelsk"},
     )
 
@@ -307,11 +308,29 @@ def picker():
 # -- oEmbed (https://oembed.com) ----------------------------------------------------------------
 
 
+_DEFAULT_PORT = {"http": 80, "https": 443}
+
+
 def _resolve(url: str) -> tuple[str, dict, dict]:
     """Map a page or embed URL of this service to (embed endpoint, args, query)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https", "") or not parts.path:
-        raise NotFoundError(f"{url!r} is not a page of this service")
+    not_ours = NotFoundError(f"{url[:200]!r} is not a page of this service ({public_base()}/…)")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise not_ours from None
+    own = urlsplit(public_base())
+    base_path = own.path.rstrip("/")
+    if (
+        parts.scheme not in ("http", "https")
+        or (parts.hostname or "").lower() != (own.hostname or "").lower()
+        or (port or _DEFAULT_PORT[parts.scheme]) != (own.port or _DEFAULT_PORT[own.scheme])
+        or parts.username
+        or parts.password
+        or not parts.path.startswith(base_path + "/")
+    ):
+        raise not_ours
+    parts = parts._replace(path=parts.path[len(base_path) :])
     query = {k: v[-1] for k, v in parse_qs(parts.query).items() if k in ("aar", "sprog")}
     segments = [s for s in parts.path.split("/") if s]
     if segments and segments[0] == "embed":
@@ -323,14 +342,14 @@ def _resolve(url: str) -> tuple[str, dict, dict]:
             return "embeds.municipality", {"code": municipality_arg(code)}, query
         case ["omraade" | "omraader", slug]:
             return "embeds.area", {"slug": slug}, query
-    raise NotFoundError(f"{url!r} is not a page of this service that can be embedded")
+    raise NotFoundError(f"{url[:200]!r} is not a page of this service that can be embedded")
 
 
 def _dimension(name: str) -> int | None:
     raw = request.args.get(name)
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) < 100:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 5 or int(raw) < 100:
         raise BadParameter(f"`{name}` was {raw!r} but is expected to be a whole number ≥ 100")
     return int(raw)
 
@@ -349,7 +368,10 @@ def oembed():
     lang = query.get("sprog", "da")
     if lang not in ("da", "en"):
         raise BadParameter(f"`sprog` in the url was {lang!r} but is expected to be da or en")
-    year = int(query["aar"]) if query.get("aar", "").isdigit() else years[-1]
+    raw_year = query.get("aar", "")
+    if raw_year and not (raw_year.isascii() and raw_year.isdigit() and len(raw_year) == 4):
+        raise BadParameter(f"`aar` in the url was {raw_year!r} but is expected to be a year")
+    year = int(raw_year) if raw_year else years[-1]
     if year not in years:
         raise NotFoundError(f"no list for {year}")
     if endpoint == "embeds.area":
@@ -363,12 +385,12 @@ def oembed():
     width = _dimension("maxwidth") or 800
     height = min(_dimension("maxheight") or DEFAULT_HEIGHT, DEFAULT_HEIGHT)
     src_query = {"aar": year} | ({"sprog": lang} if lang != "da" else {})
-    src = url_for(endpoint, **args, _external=True) + "?" + urlencode(src_query)
+    src = public_url(endpoint, **args) + "?" + urlencode(src_query)
     return {
         "version": "1.0",
         "type": "rich",
         "provider_name": "Områdekort",
-        "provider_url": url_for("pages.national_page", _external=True),
+        "provider_url": public_url("pages.national_page"),
         "title": title,
         "html": iframe_snippet(src, title, height, width=str(width)),
         "width": width,

@@ -9,10 +9,12 @@ the service itself; Folium's default CDN links are never emitted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import folium
+import folium.map
 import geopandas as gpd
 from flask import Response, current_app
 from markupsafe import escape
@@ -141,19 +143,20 @@ def _popup_html(row, area_url: Callable[[str], str], year: int | None, opts: Map
     lang = opts.lang
     cats = row.get("categories") or []
     parts = [
-        f"<strong>{escape(row['name'])}</strong>",
-        f"{escape(row['municipality_name'])} {text(lang, 'municipality_suffix')}",
+        f"<strong>{html_text(row['name'])}</strong>",
+        f"{html_text(row['municipality_name'])} {html_text(text(lang, 'municipality_suffix'))}",
     ]
     if year:
         ordered = sorted(cats, key=SEVERITY.__getitem__, reverse=True)
         label = ", ".join(category_label(c, lang) for c in ordered) or category_label(None, lang)
-        parts.append(f"{escape(label)} ({year})")
+        parts.append(f"{html_text(label)} ({year})")
     label = boundary_label(row, lang)
     if label:
-        parts.append(f"<em>{escape(label)}</em>")
+        parts.append(f"<em>{html_text(label)}</em>")
     target = ' target="_blank" rel="noopener"' if opts.embed else ""
     parts.append(
-        f'<a href="{escape(area_url(row["area_id"]))}"{target}>{text(lang, "go_to_area")}</a>'
+        f'<a href="{html_text(area_url(row["area_id"]))}"{target}>'
+        f"{html_text(text(lang, 'go_to_area'))}</a>"
     )
     return "<br>".join(parts)
 
@@ -200,12 +203,68 @@ def _add_area_groups(
         group.add_to(m)
 
 
+# Feature properties that the map code builds as HTML itself (every piece of data in them
+# passed through html_text); every other string property is plain text.
+HTML_PROPERTIES = frozenset({"popup"})
+_FOLIUM_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
+
+
+def html_text(value: object) -> str:
+    """Text made safe for the places Folium and Leaflet put it: HTML (tooltips, popups and the
+    layer control are ``innerHTML``) inside JavaScript template literals (``folium.Tooltip``).
+
+    Besides ``& < > " '``, the backtick, ``$`` and the backslash become character references,
+    so the text shows as typed and can neither create an element nor end or interpolate a
+    JavaScript string.
+    """
+    return (
+        str(escape(str(value))).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    )
+
+
+def _walk(element):
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
+
+
+def _sanitise(m: folium.Map) -> None:
+    """Escape every user-supplied string before Folium writes it into the script: the string
+    properties of GeoJSON features (tooltips show them as HTML), tooltip texts and layer
+    names (the layer control shows them as HTML). Properties in :data:`HTML_PROPERTIES` are
+    built by this package from escaped parts and left as they are."""
+    for element in _walk(m):
+        if isinstance(element, folium.GeoJson) and isinstance(element.data, dict):
+            for feature in element.data.get("features", []):
+                properties = feature.get("properties") or {}
+                for key, value in properties.items():
+                    if isinstance(value, str) and key not in HTML_PROPERTIES:
+                        properties[key] = html_text(value)
+        elif isinstance(element, folium.Tooltip):
+            element.text = html_text(element.text)
+        if isinstance(element, folium.map.Layer) and element.layer_name:
+            element.layer_name = html_text(element.layer_name)
+
+
 def render_map(m: folium.Map) -> BuiltMap:
+    """Render a map into its ``<div>`` and its script, the same bytes in every process.
+
+    Escapes user-supplied text (:func:`_sanitise`) and replaces Folium's random element ids
+    (``geo_json_<32 hex>``) by ids numbered in order of appearance, so every worker serves
+    the same script and one ETag.
+    """
+    _sanitise(m)
     root = m.get_root()
     root.render()
-    return BuiltMap(
-        div_id=m.get_name(), html=root.html.render().strip(), script=root.script.render().strip()
-    )
+    html, script = root.html.render().strip(), root.script.render().strip()
+    numbering: dict[str, str] = {}
+
+    def stable(match: re.Match[str]) -> str:
+        return numbering.setdefault(match.group(0), f"{len(numbering) + 1:032x}")
+
+    script = _FOLIUM_ID.sub(stable, script)
+    html = _FOLIUM_ID.sub(stable, html)
+    return BuiltMap(div_id=m.get_name(), html=html, script=script)
 
 
 def national_map(
@@ -289,7 +348,8 @@ def area_map(
                 "dashArray": APPROXIMATE_DASH if approximate else None,
                 "className": "omr-area",
             },
-            tooltip=folium.Tooltip(str(escape(boundary_tooltip(area, opts.lang)))),
+            # plain text: render_map escapes it
+            tooltip=folium.Tooltip(boundary_tooltip(area, opts.lang)),
         ).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds(data.bounds)

@@ -6,10 +6,16 @@ from collections.abc import Callable
 
 import folium
 import geopandas as gpd
-from markupsafe import escape
 
 from geo.maps.layers import MapData
-from service.maps.base import APPROXIMATE_DASH, BuiltMap, add_outline, new_map, render_map
+from service.maps.base import (
+    APPROXIMATE_DASH,
+    BuiltMap,
+    add_outline,
+    html_text,
+    new_map,
+    render_map,
+)
 
 # Paul Tol's "bright" scheme (colour-vision safe), distinct from the category colours.
 CHANGE_COLOURS = {
@@ -49,9 +55,9 @@ def changes_map(data: MapData, year: int, area_url: Callable[[str], str]) -> Bui
         if subset.empty:
             continue
         popups = [
-            f"<strong>{escape(r['name'])}</strong><br>{escape(label)}"
+            f"<strong>{html_text(r['name'])}</strong><br>{html_text(label)}"
             + ("" if r["certain"] else " (ikke helt oplyst)")
-            + f'<br><a href="{escape(area_url(r["area_id"]))}">Gå til områdets side</a>'
+            + f'<br><a href="{html_text(area_url(r["area_id"]))}">Gå til områdets side</a>'
             for _, r in subset.iterrows()
         ]
         frame = gpd.GeoDataFrame(

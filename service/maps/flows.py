@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import folium
 import numpy as np
-from markupsafe import escape
 
 from geo.maps.layers import MapData
 from service.maps.base import BuiltMap, add_outline, new_map, render_map
@@ -70,7 +69,7 @@ def flow_map(data: MapData, key: str) -> BuiltMap:
     if len(lines):
         frame = lines[["origin_name", "dest_name", "movers", "width", "geometry"]].copy()
         frame["label"] = [
-            f"{escape(o)} → {escape(d)}: {_fmt(int(n))} flyttere"
+            f"{o} → {d}: {_fmt(int(n))} flyttere"  # plain text: render_map escapes it
             for o, d, n in zip(
                 frame["origin_name"], frame["dest_name"], frame["movers"], strict=True
             )
@@ -144,7 +143,7 @@ def receiving_map(data: MapData, key: str) -> tuple[BuiltMap, list[int]]:
         frame = layer[["name", "geometry"]].copy()
         frame["klass"] = [-1 if c is None else c for c in classes]
         frame["label"] = [
-            f"{escape(n)}: {_fmt(v)} tilflyttere" if v is not None else f"{escape(n)}: skjult"
+            f"{n}: {_fmt(v)} tilflyttere" if v is not None else f"{n}: skjult"
             for n, v in zip(frame["name"], values, strict=True)
         ]
         folium.GeoJson(

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 from flask import url_for
-from markupsafe import escape
 
 from geo.maps.classes import DISTINCT, FISHER_JENKS, NO_VALUES, classify
 from geo.maps.layers import national_map_data
@@ -28,6 +27,7 @@ from service.maps.base import (
     BuiltMap,
     add_outline,
     boundary_tooltip,
+    html_text,
     map_cache,
     new_map,
     render_map,
@@ -150,10 +150,10 @@ def national_indicator_map(
             "approximate": areas["boundary_source"] == "approximate",
             "tooltip": [boundary_tooltip(r, "da") for _, r in areas.iterrows()],
             "popup": [
-                f"<strong>{escape(n)}</strong><br>{escape(ind.short_da)}: "
-                f"{escape(fmt_value(values.get(a), code))}"
+                f"<strong>{html_text(n)}</strong><br>{html_text(ind.short_da)}: "
+                f"{html_text(fmt_value(values.get(a), code))}"
                 + (f" ({SYNTHETIC_LABEL_DA})" if synthetic else "")
-                + f'<br><a href="{escape(url_for("pages.area_page", slug=a))}">'
+                + f'<br><a href="{html_text(url_for("pages.area_page", slug=a))}">'
                 "Gå til områdets side</a>"
                 for a, n in zip(areas["area_id"], areas["name"], strict=True)
             ],

@@ -169,7 +169,7 @@ def area_panel(store, area_id: str, *, year_arg: str | None = None, synthetic: b
     note = None
     year = None
     if year_arg:
-        if year_arg.isdigit() and int(year_arg) in rule_years:
+        if year_arg.isascii() and year_arg.isdigit() and int(year_arg) in rule_years:
             year = int(year_arg)
         else:
             note = f"Ingen indikatorværdier for {year_arg}; viser det seneste år med værdier."

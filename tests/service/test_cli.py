@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from service.cli import cli
 
 
-def test_serve_execs_the_gunicorn_beside_this_python(monkeypatch, tmp_path):
+def test_serve_execs_the_gunicorn_beside_this_python(monkeypatch, store_path):
     called = {}
 
     def fake_execvp(file, args):
@@ -17,7 +17,7 @@ def test_serve_execs_the_gunicorn_beside_this_python(monkeypatch, tmp_path):
     monkeypatch.setattr(os, "execvp", fake_execvp)
     monkeypatch.setenv("PATH", "/nonexistent")  # as from a shell without the venv activated
     result = CliRunner().invoke(
-        cli, ["serve", "--store", str(tmp_path / "s.gpkg"), "--port", "8123", "--no-warm"]
+        cli, ["serve", "--store", str(store_path), "--port", "8123", "--no-warm"]
     )
     assert result.exit_code == 0, result.output
     assert Path(called["file"]).is_file(), called["file"]

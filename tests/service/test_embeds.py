@@ -69,16 +69,18 @@ def test_embed_errors(client, url, status):
 def test_picker_gives_an_iframe_snippet_and_preview(client):
     html = _text(client.get("/embed?kommune=751&aar=2022&hoejde=600"))
     snippet = re.search(r'<textarea id="snippet"[^>]*>([^<]+)</textarea>', html).group(1)
-    assert "&lt;iframe src=&#34;http://localhost/embed/kommune/0751?aar=2022&#34;" in snippet
+    assert "&lt;iframe src=&#34;http://127.0.0.1:8000/embed/kommune/0751?aar=2022&#34;" in snippet
     assert "height=&#34;600&#34;" in snippet
     assert '<iframe class="preview h-600" src="/embed/kommune/0751?aar=2022"' in html
 
 
 def test_oembed(client):
-    body = client.get("/oembed?url=http://localhost/kommuner/0751?aar=2022&maxwidth=600").get_json()
+    body = client.get(
+        "/oembed?url=http://127.0.0.1:8000/kommuner/0751?aar=2022&maxwidth=600"
+    ).get_json()
     assert body["type"] == "rich" and body["version"] == "1.0"
     assert body["width"] == 600
-    assert 'src="http://localhost/embed/kommune/0751?aar=2022"' in body["html"]
+    assert 'src="http://127.0.0.1:8000/embed/kommune/0751?aar=2022"' in body["html"]
     assert "Aarhus" in body["title"]
 
 
@@ -87,9 +89,17 @@ def test_oembed(client):
     [
         ("/oembed", 400),
         ("/oembed?url=http://x/ukendt/side", 404),
-        ("/oembed?url=http://x/embed/national&format=xml", 501),
-        ("/oembed?url=http://x/embed/omraade/findes-ikke", 404),
-        ("/oembed?url=http://x/embed/national&maxwidth=abc", 400),
+        ("/oembed?url=http://127.0.0.1:8000/embed/national&format=xml", 501),
+        ("/oembed?url=http://127.0.0.1:8000/embed/omraade/findes-ikke", 404),
+        ("/oembed?url=http://127.0.0.1:8000/embed/national&maxwidth=abc", 400),
+        # other hosts are not ours, whatever the path
+        ("/oembed?url=http://evil.example/embed/national", 404),
+        ("/oembed?url=https://127.0.0.1:8000@evil.example/embed/national", 404),
+        ("/oembed?url=http://127.0.0.1:8001/embed/national", 404),
+        ("/oembed?url=http://127.0.0.1:99999/embed/national", 404),
+        ("/oembed?url=//evil.example/embed/national", 404),
+        ("/oembed?url=/embed/national", 404),
+        ("/oembed?url=javascript:alert(1)//127.0.0.1:8000/embed/national", 404),
     ],
 )
 def test_oembed_errors_have_the_json_shape(client, url, status):
@@ -107,3 +117,29 @@ def test_municipality_page(client):
     assert client.get("/kommuner/0751/kort.js?aar=2022").status_code == 200
     assert client.get("/kommuner/9999").status_code == 404
     assert "Aarhus" in _text(client.get("/kommuner"))
+
+
+def test_host_header_is_never_echoed(client):
+    """Snippets and oEmbed answers use PUBLIC_BASE_URL, not the Host a client sends."""
+    headers = {"Host": "evil.example"}
+    html = _text(client.get("/embed?kommune=751&aar=2022", headers=headers))
+    assert "evil.example" not in html
+    body = client.get("/oembed?url=http://127.0.0.1:8000/kommuner/0751", headers=headers).get_json()
+    assert "evil.example" not in str(body)
+    assert body["provider_url"].startswith("http://127.0.0.1:8000/")
+
+
+def test_public_base_url_is_configurable(store_path):
+    from service import create_app
+
+    app = create_app(
+        {
+            "STORE_PATH": str(store_path),
+            "ACCESS_LOG": False,
+            "PUBLIC_BASE_URL": "https://kort.example/",
+        }
+    )
+    client = app.test_client()
+    body = client.get("/oembed?url=https://kort.example/omraader/vollsmose").get_json()
+    assert 'src="https://kort.example/embed/omraade/vollsmose?aar=' in body["html"]
+    assert client.get("/oembed?url=http://127.0.0.1:8000/kort").status_code == 404

