@@ -25,7 +25,7 @@ check: install-test pdf-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest -m "not browser and not slow" -q
+	$(BIN)/pytest -m "not browser and not slow" -q -n 2
 
 install: $(VENV)/.installed node_modules/.installed pdf-libs
 

@@ -162,6 +162,7 @@ class ListChanges:
 
     @property
     def rules_changed(self) -> bool:
+        """True when the two list years were drawn up under different rule versions."""
         return self.rule_before != self.rule_after
 
     def to_dict(self) -> dict:
