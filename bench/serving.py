@@ -9,7 +9,7 @@
 3. Freshness: another process writes the store (as every import does); how long until the
    proxy serves the new list.
 
-    .venv/bin/python bench/serving.py [--duration 10] [--connections 64]
+    .venv/bin/python bench/serving.py [--duration 10] [--connections 64] [--ports 8200]
 
 Extends ``bench/embeds.py`` (same wrk settings and parsing). Needs Debian's wrk and nginx
 (``make bench`` installs them). Only loopback is used. Prints the load average before and after:
@@ -40,6 +40,7 @@ from embeds import LOAD_PATH, fetch, free_port, run_wrk, start_nginx, wait_for  
 from geo.relocation.synthetic import store_demo_moves  # noqa: E402
 from geo.seed import build_default_store  # noqa: E402
 from geo.store import Store  # noqa: E402
+from service.cli.serving import DEFAULT_SERVER  # noqa: E402
 
 BIN = Path(sys.executable).parent
 HEAVY = ["/flytninger/modtagere", "/sammenlign", "/flytninger"]
@@ -48,7 +49,7 @@ SERVERS = {
     "gunicorn-gthread": "gunicorn gthread, 5 workers × 4",
     "gunicorn-sync": "gunicorn sync, 5 workers",
 }
-DEFAULT = "granian"
+DEFAULT = DEFAULT_SERVER  # the heavy pages and the proxy run on `serve`'s default
 
 
 def loadavg() -> str:
@@ -155,7 +156,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--ports",
+        type=int,
+        default=None,
+        help="first of three consecutive ports to use (default: free ports the system picks)",
+    )
     args = parser.parse_args()
+    if args.ports:
+        ports = iter(range(args.ports, args.ports + 3))
+    else:
+        ports = iter(free_port() for _ in range(3))
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is not installed: run `make bench` (installs Debian's wrk and nginx)")
@@ -177,7 +188,7 @@ def main() -> None:
         build_default_store(store)
         store_demo_moves(store, seed=1, n=20_000)
         env = {**os.environ, "OMRAADEKORT_STORE": str(store.path)}
-        sport = free_port()
+        sport = next(ports)
         base = f"http://127.0.0.1:{sport}"
         # the warm-up every deployment runs, into the cache the workers share
         started = time.perf_counter()
@@ -207,10 +218,10 @@ def main() -> None:
 
         (tmp / "static" / "embed").mkdir(parents=True)
         (tmp / "static" / "embed" / "kommune.html").write_bytes(body)
-        nport = free_port()
+        nport = next(ports)
         nginx = start_nginx(tmp, nport, tmp)
         proc = start_server(DEFAULT, sport, env, tmp / "proxied.log")
-        pport = free_port()
+        pport = next(ports)
         proxy = subprocess.Popen(
             ["nginx", "-c", str(proxy_conf(tmp, pport, sport)), "-g", "daemon off;"]
         )

@@ -1,9 +1,11 @@
 """Warm-up: render every page once per namespace, so no user request pays a cold build.
 
-The crawl starts at the site's entry pages, follows every same-origin link without a query
-string (each area, municipality, origin and embed page) and fetches every script and
-stylesheet a page loads (the map scripts, at their versioned URLs). Each response goes through
-the whole service, so it lands in the response cache and, on disk, is shared by every worker.
+The crawl starts at the site's entry pages, follows every same-origin link to a page without
+a query string (each area, municipality, origin and embed page) and fetches the map scripts a
+page loads (at their versioned URLs). Nothing else is fetched: no PDF fact sheet, download,
+API answer or static file (a fact sheet costs seconds to render; each of these is rendered on
+its first request and cached then). Each response goes through the whole service, so it lands
+in the response cache and, on disk, is shared by every worker.
 
 It runs after ``serve`` starts, after each import (the import commands call it), and in one
 worker when a worker sees a new namespace (an import by any other process); a lock file per
@@ -35,9 +37,9 @@ SEEDS = (
     "/embed/national",
     "/om",
 )
-SKIP_PREFIXES = ("/healthz",)
-_LINK = re.compile(r'(?:href|src)="([^"]+)"')
-_SUBRESOURCE = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="([^"]+)"')
+SKIP_PREFIXES = ("/healthz", "/api/", "/static/")
+_LINK = re.compile(r'<(?:a\s[^>]*?href|iframe\s[^>]*?src)="([^"]+)"')
+_SCRIPT = re.compile(r'<script[^>]*?\ssrc="([^"]+)"')
 log = logging.getLogger("omraadekort.warm")
 
 
@@ -60,6 +62,21 @@ def _same_origin(url: str, host: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def is_page(path: str) -> bool:
+    """Whether a same-origin path is a page the warm-up follows: not under
+    :data:`SKIP_PREFIXES` and with no file extension in its last segment (``faktaark.pdf``,
+    ``omraader.csv`` and ``kort.js`` are not pages)."""
+    path = path.split("?", 1)[0]
+    return not path.startswith(SKIP_PREFIXES) and "." not in path.rsplit("/", 1)[-1]
+
+
+def is_map_script(path: str) -> bool:
+    """Whether a script a page loads is one of the service's map scripts (``…/kort.js?v=…``),
+    not a static file."""
+    path = path.split("?", 1)[0]
+    return path.endswith(".js") and not path.startswith(SKIP_PREFIXES)
+
+
 def warm(app: Flask, base_url: str, *, max_urls: int = 2000) -> WarmReport:
     """Request every page reachable from :data:`SEEDS` once (see the module docstring)."""
     host = urlsplit(base_url).netloc
@@ -79,12 +96,13 @@ def warm(app: Flask, base_url: str, *, max_urls: int = 2000) -> WarmReport:
         if response.mimetype != "text/html":
             continue
         page = response.get_data(as_text=True)
-        subresources = {m for m in _SUBRESOURCE.findall(page)}
-        for found in _LINK.findall(page):
-            target = _same_origin(found, host)
-            if target is None or target in seen or target.startswith(SKIP_PREFIXES):
+        found = [(link, is_page) for link in _LINK.findall(page)]
+        found += [(script, is_map_script) for script in _SCRIPT.findall(page)]
+        for link, wanted in found:
+            target = _same_origin(link, host)
+            if target is None or target in seen or not wanted(target):
                 continue
-            if "?" in target and found not in subresources:
+            if "?" in target and wanted is is_page:
                 continue  # links with a query are variants, built when first asked for
             seen.add(target)
             queue.append(target)

@@ -20,7 +20,7 @@ from geo.seed import build_default_store
 from geo.store import Store
 from service import create_app
 from service.http.negotiation import accepts_gzip, etag_matches, preferred_language
-from service.http.warm import warm
+from service.http.warm import is_map_script, is_page, warm
 
 URLS = [
     "/embed/kommune/0751?aar=2022",
@@ -195,11 +195,33 @@ def test_every_page_is_served_from_the_cache_on_a_second_request(moves_store, tm
         assert page in reached
     assert any(u.startswith("/omraader/") for u in reached)
     assert any(u.startswith("/flytninger/kort.js?") for u in reached)
+    # only pages and their map scripts: fact sheets, downloads, API and static files are not
+    assert not [u for u in reached if not (is_page(u) or is_map_script(u))]
+    assert not [u for u in reached if u.split("?")[0].endswith(".pdf")]
     client = app.test_client()
     for url in sorted(reached):
         before = _fast_hits(app)
         assert client.get(url).status_code == 200
         assert _fast_hits(app) == before + 1, f"{url} was rendered again"
+
+
+@pytest.mark.parametrize(
+    ("path", "page", "script"),
+    [
+        ("/omraader/vollsmose", True, False),
+        ("/kommuner/0751", True, False),
+        ("/embed/kommune/0751", True, False),
+        ("/omraader/vollsmose/faktaark.pdf", False, False),
+        ("/kommuner/0751/faktaark.pdf", False, False),
+        ("/api/areas", False, False),
+        ("/static/css/site.css", False, False),
+        ("/static/vendor/leaflet/1.9.4/leaflet.js", False, False),
+        ("/flytninger/kort.js?v=abc", False, True),
+        ("/healthz", False, False),
+    ],
+)
+def test_the_warm_up_follows_pages_and_map_scripts_only(path, page, script):
+    assert (is_page(path), is_map_script(path)) == (page, script)
 
 
 def test_a_page_rendered_by_one_process_is_read_by_another(moves_store, tmp_path):
