@@ -101,14 +101,17 @@ class AreaBoundary:
 
     @property
     def found(self) -> int:
+        """Listed parcels the cadastre has."""
         return len(self.listed) - len(self.missing)
 
     @property
     def parts(self) -> int:
+        """Separate polygons of the boundary (the order allows non-contiguous areas)."""
         return int(shapely.get_num_geometries(self.geometry))
 
     @property
     def holes(self) -> int:
+        """Interior rings (holes) kept in the boundary."""
         parts = shapely.get_parts(self.geometry)
         return int(shapely.get_num_interior_rings(parts).sum())
 
