@@ -260,19 +260,19 @@ def programme_charts(programmes) -> dict:
     }
 
 
-def area_plan_context(store, area_id: str) -> dict | None:
-    """What the area page's plan section needs, or None when the area has neither been an
-    omdannelsesområde nor has plan facts."""
-    if area_id not in plan_areas(store):
-        reports = filter_reports(read_reports(store), area_id=area_id)
-        if reports.empty:
-            return None
-    plan = plan_facts(store, area_id)
-    names = dict(zip(store.read("areas")["area_id"], store.read("areas")["name"], strict=True))
+def area_plan_context(store, area_id: str) -> dict:
+    """What the area page needs for its plan section (only for areas that have been
+    omdannelsesområde or have plan facts: ``show_plan``) and its reports (every area)."""
+    areas = store.read("areas")
+    names = dict(zip(areas["area_id"], areas["name"], strict=True))
     reports = report_records(filter_reports(read_reports(store), area_id=area_id), names)
+    if area_id not in plan_areas(store):
+        return {"show_plan": False, "area_reports": reports, "area_id": area_id}
+    plan = plan_facts(store, area_id)
     return {
+        "show_plan": True,
         "plan": plan,
         "share": share_panel(plan.path, width=320, height=190),
         "area_reports": reports,
-        "show_plan": area_id in plan_areas(store),
+        "area_id": area_id,
     }

@@ -196,3 +196,30 @@ def test_cli_import_plans_refuses_a_bad_file_and_leaves_the_store(tmp_path):
     result = CliRunner().invoke(cli, ["import-reports", str(good), "--store", str(store.path)])
     assert result.exit_code == 0, result.output
     assert "reports=1" in result.output
+
+
+def test_every_area_page_lists_its_reports(tmp_path):
+    from indicators.reports import import_reports
+
+    store = Store(tmp_path / "store.gpkg")
+    build_default_store(store, with_outline=False)
+    path = tmp_path / "rapporter.csv"
+    path.write_text(
+        "title;track;year;areas;url\n"
+        "Delrapport 1: Vollsmose;fysisk;2021;Vollsmose;https://example.org/r1\n"
+        "Notat om Nivå;socialt;2022;Nivå;\n",
+        encoding="utf-8",
+    )
+    import_reports(store, path)
+    client = create_app(
+        {"TESTING": True, "STORE_PATH": str(store.path), "ACCESS_LOG": False}
+    ).test_client()
+    vollsmose = client.get("/omraader/vollsmose").get_data(as_text=True)
+    listed = vollsmose.split('id="rapporter-titel"')[1].split("</section>")[0]
+    assert 'href="https://example.org/r1"' in listed and "Delrapport 1: Vollsmose" in listed
+    assert "Notat om Nivå" not in listed
+    nivaa = client.get("/omraader/nivaa").get_data(as_text=True)
+    assert 'id="plan-titel"' not in nivaa
+    assert "Notat om Nivå" in nivaa.split('id="rapporter-titel"')[1]
+    ringparken = client.get("/omraader/ringparken").get_data(as_text=True)
+    assert "Ingen rapporter om netop dette område" in ringparken
