@@ -122,6 +122,7 @@ class Event:
 
     @property
     def year(self) -> int:
+        """The year of the event."""
         return int(self.date[:4])
 
     @property

@@ -19,6 +19,8 @@ FILE = Path(__file__).resolve().parents[1] / "data" / "default" / "glossary.csv"
 
 @dataclass(frozen=True)
 class Term:
+    """A glossary term with its explanation and source or law reference."""
+
     slug: str
     term: str
     forms: tuple[str, ...]  # the inflected forms linked in running text
@@ -28,6 +30,7 @@ class Term:
     source_url: str
 
     def as_dict(self) -> dict:
+        """The term as plain data (JSON-ready)."""
         return {
             "id": self.slug,
             "term": self.term,

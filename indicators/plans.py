@@ -279,6 +279,7 @@ def _fact_id(area_ids: str, fact_type: str, part: str, date: str, source_url: st
 
 
 def empty_frame() -> pd.DataFrame:
+    """A plan-facts table with no rows and the store's columns and types."""
     frame = pd.DataFrame({c: pd.Series([], dtype=str) for c in COLUMNS})
     frame["number"] = pd.Series([], dtype=float)
     frame["approximate"] = pd.Series([], dtype=bool)
@@ -713,6 +714,7 @@ class Fact:
         return self.text or _DECIDED_DA.get(self.fact_type, "ikke oplyst")
 
     def as_dict(self) -> dict:
+        """The record as plain data (JSON-ready)."""
         return {
             "fact_id": self.fact_id,
             "fact_type": self.fact_type,
@@ -746,11 +748,14 @@ class PlanRow:
 
     @property
     def known(self) -> bool:
+        """True when any fact about this row is known."""
         return bool(self.facts)
 
 
 @dataclass
 class SharePoint:
+    """One point of the 40 % path: a year, the share and where it comes from."""
+
     year: int
     value: float
     kind: str  # baseline | measured | target
@@ -771,6 +776,8 @@ class SharePath:
     missing_years: list[int]
 
     def as_dict(self) -> dict:
+        """The record as plain data (JSON-ready)."""
+
         def point(p: SharePoint | None) -> dict | None:
             return None if p is None else {"year": p.year, "value": p.value, "source": p.source}
 
@@ -796,9 +803,11 @@ class AreaPlan:
 
     @property
     def has_facts(self) -> bool:
+        """True when the plan has any fact."""
         return any(r.facts for r in self.rows)
 
     def as_dict(self) -> dict:
+        """The record as plain data (JSON-ready)."""
         return {
             "area_id": self.area_id,
             "name": self.name,
@@ -883,6 +892,7 @@ def _share_path(
         hits = [f for f in facts if f.fact_type == wanted and f.number is not None]
         if hits:
             f = hits[0]
+            assert f.number is not None  # hits keep only facts with a number
             target = SharePoint(2030, f.number, "target", f.source_url, label)
             kind = "dispensation" if wanted == "dispensation" else "plan"
             break
@@ -977,6 +987,8 @@ def national_facts(store) -> list[Fact]:
 
 @dataclass
 class OverviewCell:
+    """One cell of the plans overview: its facts and the value it sorts by."""
+
     facts: list[Fact]
     sort_value: float | str | None
     conflict: bool
@@ -984,6 +996,8 @@ class OverviewCell:
 
 @dataclass
 class OverviewRow:
+    """One area of the plans overview: its plan and a cell per column."""
+
     plan: AreaPlan
     cells: dict[str, OverviewCell]
 

@@ -52,6 +52,7 @@ class Programme:
         )
 
     def as_dict(self) -> dict:
+        """The record as plain data (JSON-ready)."""
         return {
             "programme": self.programme,
             "total_grant_dkk": self.total_grant_dkk,
@@ -92,6 +93,8 @@ def programmes() -> tuple[Programme, ...]:
 
 @dataclass(frozen=True)
 class SurveyValue:
+    """One figure of the safety and well-being survey (2018 or 2021) with its source."""
+
     dimension: str
     measure: str
     group: str

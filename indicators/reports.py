@@ -41,6 +41,8 @@ YEAR_RANGE = (1990, 2100)
 
 @dataclass(frozen=True)
 class Track:
+    """An evaluation track (physical, social) with its Danish name."""
+
     code: str
     label_da: str
     label_en: str
@@ -80,7 +82,7 @@ TRACKS: dict[str, Track] = {
     )
 }
 
-_COLUMNS = {
+_COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("title", "titel"),
     "track": ("track", "spor"),
 }
@@ -96,6 +98,7 @@ _OPTIONAL = {
 
 
 def empty_frame() -> pd.DataFrame:
+    """A reports table with no rows and the store's columns and types."""
     frame = pd.DataFrame({c: pd.Series([], dtype=str) for c in COLUMNS})
     frame["year"] = pd.Series([], dtype="Int64")
     return frame
