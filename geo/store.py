@@ -26,6 +26,7 @@ moves               raw relocation data (geo.relocation.ingest); never served. K
 move_counts         movers per year, reason, origin, destination, distance band
                     (geo.relocation.join)
 move_join           the join's report and signature; move_protection: suppressed cells
+move_profiles       movers per reason, origin, age band, labour status, household type
 provenance          dataset, description, source, licence, loaded_at, synthetic, records
 meta                key, value (data_version, built_at, schema, dataset.<name>)
 
@@ -92,6 +93,7 @@ TABLES = (
     "move_counts",
     "move_join",
     "move_protection",
+    "move_profiles",
     "provenance",
     "meta",
 )

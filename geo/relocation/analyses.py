@@ -41,7 +41,15 @@ from geo.relocation.disclosure import (
     check_threshold,
     protect,
 )
-from geo.relocation.join import ALL_BANDS, MICROCELL_COLUMNS, REASONS, layers_signature
+from geo.relocation.join import (
+    ALL_BANDS,
+    MICROCELL_COLUMNS,
+    PROFILE_ATTRIBUTES,
+    PROFILE_COLUMNS,
+    REASONS,
+    RECEIVING_SOURCES,
+    layers_signature,
+)
 from geo.store import Store
 from indicators.categories import LABELS_DA, SEVERITY
 
@@ -62,10 +70,10 @@ DESTINATION_CLASSES = {
     "udsat": "Et andet udsat boligområde",
     "forebyggelsesomraade": "Et forebyggelsesområde",
     "other_area": "Et andet alment område",
-    "same_municipality_outside": "Samme kommune, uden for områderne",
-    "other_municipality_outside": "En anden kommune, uden for områderne",
+    "same_municipality_outside": "Samme kommune, andre steder",
+    "other_municipality_outside": "En anden kommune, andre steder",
     "unknown": "Ukendt kommune",
-    "hidden": "Ikke vist (diskretionering)",
+    "hidden": "Ikke fordelt: skjulte strømme",
 }
 
 
@@ -91,6 +99,12 @@ class FlowData:
     stale: bool
     source: str
     notes: list[str] = field(default_factory=list)
+    # The profile cube (reason × origin × mover attributes), None when no move states any.
+    profile_protection: Protection | None = None
+    # Names of the areas that receive moves only when the data name them by code: their
+    # location is approximate or unknown ("områdets afgrænsning er ikke kendt").
+    without_boundary: list[str] = field(default_factory=list)
+    municipal_boundaries: bool = False
 
     @property
     def threshold(self) -> int:
@@ -236,13 +250,112 @@ def flow_cube(counts: pd.DataFrame) -> Cube:
     )
 
 
+PROFILE_LABELS_DA = {
+    "age_band": "Alder",
+    "labour_status": "Tilknytning til arbejdsmarkedet",
+    "household_type": "Husstandstype",
+}
+NOT_STATED_DA = "Ikke oplyst"
+
+
+def _profile_node(attribute: str, value: str) -> str:
+    return f"{attribute}={value}"
+
+
+def profile_cube(profiles: pd.DataFrame, flow_dims: list[Dimension]) -> Cube | None:
+    """The cube of a ``move_profiles`` table: reason × origin × mover attributes.
+
+    The reason and origin axes are those of the flow cube (so the two cubes share the
+    cells reason × origin × all, protected together by :func:`protect_views`); the third axis
+    has the total ``"*"`` split three ways — by age band, by labour-market status and by
+    household type (``"<attribute>=<value>"``, value ``""`` = not stated) — for each attribute
+    that some move states. None when no move states any.
+    """
+    if profiles is None or profiles.empty:
+        return None
+    profiles = profiles.copy()
+    for col in ("origin_area_id", "origin_municipality_code", *PROFILE_ATTRIBUTES):
+        profiles[col] = profiles[col].fillna("").astype(str)
+    present = [a for a in PROFILE_ATTRIBUTES if (profiles[a] != "").any()]
+    if not present:
+        return None
+    decompositions = [
+        [_profile_node(a, v) for v in sorted(profiles[a].unique(), key=lambda v: (v == "", v))]
+        for a in present
+    ]
+    attribute_dim = Dimension("profile", ALL, {ALL: decompositions})
+    reason_dim, origin_dim = flow_dims[1], flow_dims[2]
+    origin = _node_of(profiles["origin_area_id"], profiles["origin_municipality_code"])
+    unknown = sorted(set(origin) - set(origin_dim.nodes))
+    if unknown:
+        raise ValueError(f"profiles name origins the flow counts do not have: {unknown[:5]}")
+    atoms = [
+        [reason_dim.atom_index[frozenset([r])] for r in profiles["reason"]],
+        [origin_dim.atom_index[frozenset([o])] for o in origin],
+        [
+            attribute_dim.atom_index[
+                frozenset(_profile_node(a, v) for a, v in zip(present, values, strict=True))
+            ]
+            for values in profiles[present].itertuples(index=False)
+        ],
+    ]
+    return Cube.from_records(
+        [reason_dim, origin_dim, attribute_dim],
+        [np.asarray(a) for a in atoms],
+        profiles["movers"].to_numpy(dtype=np.int64),
+    )
+
+
+def _shared(flow: Cube) -> tuple:
+    """Index of the flow cube's cells that the profile cube repeats: all years, all dests."""
+    return (flow.dims[0].index[ALL], slice(None), slice(None), flow.dims[3].index[ALL])
+
+
+def protect_views(
+    counts: pd.DataFrame,
+    profiles: pd.DataFrame | None,
+    threshold: int,
+) -> tuple[Protection, Protection | None]:
+    """Disclosure control of the flow cube and the profile cube together.
+
+    The two cubes share the movers per reason × origin of all years (the flow cube's
+    ``year "*" × dest "*"`` slice is the profile cube's ``attribute "*"`` slice). A shared
+    cell is published only if both protections publish it: a shared cell hidden by one is
+    made unpublishable in the other and that one is protected again, until neither hides a
+    shared cell the other shows (each round only adds, so it ends).
+    """
+    flow = flow_cube(counts)
+    publishable = publishable_cells(flow.dims)
+    flow_protection = protect(flow, threshold, publishable)
+    cube = profile_cube(profiles, flow.dims) if profiles is not None else None
+    if cube is None:
+        return flow_protection, None
+    profile_publishable = np.ones(cube.values.shape, dtype=bool)
+    total = cube.dims[2].index[ALL]
+    for _round in range(len(flow.dims[1]) * len(flow.dims[2]) + 1):
+        hidden_in_flow = flow_protection.suppressed[_shared(flow)]
+        profile_publishable[:, :, total] = ~hidden_in_flow
+        profile_protection = protect(cube, threshold, profile_publishable)
+        hidden_in_profile = profile_protection.suppressed[:, :, total]
+        extra = hidden_in_profile & ~hidden_in_flow
+        if not extra.any():
+            return flow_protection, profile_protection
+        shared_publishable = publishable[_shared(flow)]
+        shared_publishable &= ~extra
+        publishable[_shared(flow)] = shared_publishable
+        flow_protection = protect(flow, threshold, publishable)
+    raise RuntimeError("flow and profile protections did not agree")  # pragma: no cover
+
+
 # Changes whenever the protection algorithm or the set of published cells changes, so that a
 # stored protection is never reused for a different method.
-PROTECTION_VERSION = "3"
+PROTECTION_VERSION = "4"
 
 
-def protection_fingerprint(counts: pd.DataFrame, threshold: int) -> str:
-    """Identifies (counts, threshold, method): a stored protection is valid for it alone."""
+def protection_fingerprint(
+    counts: pd.DataFrame, threshold: int, profiles: pd.DataFrame | None = None
+) -> str:
+    """Identifies (counts, profiles, threshold, method): a stored protection is for it alone."""
     ordered = counts[MICROCELL_COLUMNS].copy()
     for col in MICROCELL_COLUMNS[1:-1]:
         ordered[col] = ordered[col].fillna("").astype(str)
@@ -251,13 +364,16 @@ def protection_fingerprint(counts: pd.DataFrame, threshold: int) -> str:
     ordered = ordered.sort_values(MICROCELL_COLUMNS[:-1])
     digest = hashlib.sha256(f"{PROTECTION_VERSION}|{int(threshold)}|".encode())
     digest.update(pd.util.hash_pandas_object(ordered.astype(str), index=False).to_numpy())
+    if profiles is not None and len(profiles):
+        extra = profiles[PROFILE_COLUMNS].astype(str).sort_values(PROFILE_COLUMNS[:-1])
+        digest.update(b"profiles")
+        digest.update(pd.util.hash_pandas_object(extra, index=False).to_numpy())
     return digest.hexdigest()[:24]
 
 
 def protect_counts(counts: pd.DataFrame, threshold: int) -> Protection:
     """Disclosure control of a ``move_counts`` table (see :mod:`geo.relocation.disclosure`)."""
-    cube = flow_cube(counts)
-    return protect(cube, threshold, publishable_cells(cube.dims))
+    return protect_views(counts, None, threshold)[0]
 
 
 def stored_threshold() -> int:
@@ -265,31 +381,64 @@ def stored_threshold() -> int:
     return check_threshold(os.environ.get("OMRAADEKORT_MIN_PUBLISHED_COUNT", DEFAULT_THRESHOLD))
 
 
-def protection_table(counts: pd.DataFrame, threshold: int) -> tuple[pd.DataFrame, dict]:
-    """The suppressed cells of the protected cube, for the store, and its keys."""
-    protection = protect_counts(counts, threshold)
-    cells = np.flatnonzero(protection.suppressed.ravel())
-    table = pd.DataFrame({"cell": cells.astype(np.int64)})
+def protection_table(
+    counts: pd.DataFrame, threshold: int, profiles: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, dict]:
+    """The suppressed cells of the protected cubes, for the store, and their keys.
+
+    ``cube`` is ``flows`` or ``profiles``; ``cell`` the flat index of a suppressed cell.
+    """
+    flow, profile = protect_views(counts, profiles, threshold)
+    parts = [("flows", flow)] + ([("profiles", profile)] if profile is not None else [])
+    table = pd.concat(
+        [
+            pd.DataFrame(
+                {"cube": name, "cell": np.flatnonzero(p.suppressed.ravel()).astype(np.int64)}
+            )
+            for name, p in parts
+        ],
+        ignore_index=True,
+    )
     return table, {
         "protection.threshold": str(threshold),
-        "protection.fingerprint": protection_fingerprint(counts, threshold),
+        "protection.fingerprint": protection_fingerprint(counts, threshold, profiles),
     }
 
 
-def _protection(store: Store, counts: pd.DataFrame, threshold: int, info: dict) -> Protection:
-    """The stored protection when it was made for these counts and threshold, else a new one."""
-    cube = flow_cube(counts)
+def _stored(cube: Cube, cells: np.ndarray, threshold: int, publishable: np.ndarray) -> Protection:
+    suppressed = np.zeros(cube.values.size, dtype=bool)
+    suppressed[cells] = True
+    suppressed = suppressed.reshape(cube.values.shape)
+    primary = publishable & (cube.values > 0) & (cube.values < threshold)
+    return Protection(cube, threshold, suppressed, primary, notes=["stored at import"])
+
+
+def _protection(
+    store: Store,
+    counts: pd.DataFrame,
+    profiles: pd.DataFrame | None,
+    threshold: int,
+    info: dict,
+) -> tuple[Protection, Protection | None]:
+    """The stored protections when made for these counts and threshold, else new ones."""
     if (
         info.get("protection.threshold") == str(threshold)
-        and info.get("protection.fingerprint") == protection_fingerprint(counts, threshold)
+        and info.get("protection.fingerprint")
+        == protection_fingerprint(counts, threshold, profiles)
         and store.has("move_protection")
     ):
-        suppressed = np.zeros(cube.values.size, dtype=bool)
-        suppressed[store.read("move_protection")["cell"].to_numpy(dtype=np.int64)] = True
-        suppressed = suppressed.reshape(cube.values.shape)
-        primary = publishable_cells(cube.dims) & (cube.values > 0) & (cube.values < threshold)
-        return Protection(cube, threshold, suppressed, primary, notes=["stored at import"])
-    return protect(cube, threshold, publishable_cells(cube.dims))
+        table = store.read("move_protection")
+        if "cube" not in table.columns:
+            table["cube"] = "flows"
+        flow = flow_cube(counts)
+        flow_cells = table.loc[table["cube"] == "flows", "cell"].to_numpy(dtype=np.int64)
+        flow_protection = _stored(flow, flow_cells, threshold, publishable_cells(flow.dims))
+        cube = profile_cube(profiles, flow.dims) if profiles is not None else None
+        if cube is None:
+            return flow_protection, None
+        cells = table.loc[table["cube"] == "profiles", "cell"].to_numpy(dtype=np.int64)
+        return flow_protection, _stored(cube, cells, threshold, np.ones(cube.values.shape, bool))
+    return protect_views(counts, profiles, threshold)
 
 
 def _build(store: Store, threshold: int) -> FlowData | None:
@@ -301,7 +450,10 @@ def _build(store: Store, threshold: int) -> FlowData | None:
     counts = _prepared(raw)
     join = store.read("move_join") if store.has("move_join") else pd.DataFrame(columns=["key"])
     info = dict(zip(join["key"], join.get("value", []), strict=True))
-    protection = _protection(store, raw, threshold, info)
+    profiles = store.read("move_profiles") if store.has("move_profiles") else None
+    if profiles is not None and profiles.empty:
+        profiles = None
+    protection, profile_protection = _protection(store, raw, profiles, threshold, info)
     dims = protection.cube.dims
     years = sorted(int(y) for y in counts["year"].unique())
     reasons = [r for r in REASONS if r in set(counts["reason"])]
@@ -322,7 +474,9 @@ def _build(store: Store, threshold: int) -> FlowData | None:
                 names[node] = area_names.get(node[2:], node[2:])
             elif node.startswith("r:"):
                 code = node[2:]
-                names[node] = f"{muni_name(code)}, uden for områderne" if code else "Ukendt kommune"
+                # "andre steder": not in an area with a known boundary (a point inside an
+                # approximate location counts here: the area's boundary is not known).
+                names[node] = f"{muni_name(code)}, andre steder" if code else "Ukendt kommune"
             elif node.startswith("m:"):
                 names[node] = muni_name(node[2:])
             elif node.startswith("b:"):
@@ -354,7 +508,12 @@ def _build(store: Store, threshold: int) -> FlowData | None:
     current = layers_signature(areas, municipalities if len(municipalities) else None)
     stale = info.get("signature", current) != current
     notes = [v for k, v in info.items() if k.startswith("note.")]
+    boundary = areas.get("boundary_source", pd.Series("", index=areas.index)).fillna("")
+    receiving = boundary.isin(RECEIVING_SOURCES)
     return FlowData(
+        profile_protection=profile_protection,
+        without_boundary=sorted((str(n) for n in areas.loc[~receiving, "name"]), key=str.casefold),
+        municipal_boundaries=len(municipalities) > 0,
         protection=protection,
         years=years,
         reasons=reasons,
@@ -516,10 +675,16 @@ def destination_shares(
     Rows with ``measure`` ``"class"`` partition the area's movers: the same area, another
     area by its category on the list in force in the year of the move (omdannelsesområde,
     parallelsamfund, udsat, forebyggelsesområde), another almene area, the rest of the same
-    municipality, another municipality, an unknown municipality, and the movers in cells that
-    are not published (``hidden``). Each class is the sum of the published destination cells
-    of each year. The row with ``measure`` ``"same_municipality"`` is the share that stayed in
-    the area's own municipality (areas included), published or suppressed as one cell.
+    municipality, another municipality, an unknown municipality, and the movers of
+    destinations not shown (``hidden``: the published total minus every class).
+
+    One number per fact: a destination whose kind is the same in every year of the
+    selection contributes its own cell of the selection (the very cell the flow table
+    shows — "same area, all years" is the all-years cell); only a destination whose kind
+    changed between years contributes its single-year cells. A class to which some
+    contribution is suppressed has ``at_least`` True: its published figure is the sum of the
+    visible parts ("mindst"). The row with ``measure`` ``"same_municipality"`` is the movers
+    who stayed in the area's own municipality (areas included), one cell.
     """
     o = _require_origin(flows, area_id)
     r = reason or ALL
@@ -527,15 +692,27 @@ def destination_shares(
     total_value, total = flows.cell(y_total, r, o, ALL)
     move_years = flows.years if year is None else [year]
     sums = dict.fromkeys(DESTINATION_CLASSES, 0)
+    partial = dict.fromkeys(DESTINATION_CLASSES, False)
     home = flows.origin_municipality.get(o, "")
-    for move_year in move_years:
-        for d in flows.leaves(3):
-            if d.startswith("b:"):
-                continue
-            value, published = flows.cell(str(move_year), r, o, d)
-            if value == 0 or published is None:
-                continue
-            sums[_destination_class(flows, move_year, o, d, home)] += published
+    for d in flows.leaves(3):
+        if d.startswith("b:"):
+            continue
+        years_with = [y for y in move_years if flows.cell(str(y), r, o, d)[0] > 0]
+        if not years_with:
+            continue
+        kinds = {_destination_class(flows, y, o, d, home) for y in years_with}
+        if len(kinds) == 1:
+            parts = [(kinds.pop(), flows.cell(y_total, r, o, d))]
+        else:
+            parts = [
+                (_destination_class(flows, y, o, d, home), flows.cell(str(y), r, o, d))
+                for y in years_with
+            ]
+        for kind, (value, published) in parts:
+            if published is None:
+                partial[kind] = partial[kind] or value > 0
+            else:
+                sums[kind] += published
     rows = []
     if total is None:
         for key, label in DESTINATION_CLASSES.items():
@@ -543,7 +720,17 @@ def destination_shares(
     else:
         sums["hidden"] = total - sum(v for k, v in sums.items() if k != "hidden")
         for key, label in DESTINATION_CLASSES.items():
-            rows.append(_class_row("class", key, label, sums[key], False, _share(sums[key], total)))
+            suppressed = partial[key] and sums[key] == 0
+            row = _class_row(
+                "class",
+                key,
+                label,
+                None if suppressed else sums[key],
+                suppressed,
+                None if suppressed else _share(sums[key], total),
+            )
+            row["at_least"] = partial[key] and not suppressed
+            rows.append(row)
     home_value, home_published = flows.cell(y_total, r, o, "m:" + home)
     rows.append(
         _class_row(
@@ -565,7 +752,9 @@ def destination_shares(
             1.0 if total else None,
         )
     )
-    return _frame(rows, ["measure", "class", "label", "movers", "suppressed", "share"])
+    frame = _frame(rows, ["measure", "class", "label", "movers", "suppressed", "share", "at_least"])
+    frame["at_least"] = [v is True for v in frame["at_least"]]
+    return frame
 
 
 def _class_row(measure, key, label, movers, suppressed, share) -> dict:
@@ -632,6 +821,75 @@ def reason_split(flows: FlowData, area_id: str, *, year: int | None = None) -> p
     return _frame(rows, ["reason", "label", "movers", "suppressed", "share"])
 
 
+def reason_series(flows: FlowData, area_id: str | None = None) -> pd.DataFrame:
+    """Movers per year and reason (planned rehousing, other, not stated, all), and all years.
+
+    For one origin area, or (``area_id`` None) for all origins. Every figure is one cell of
+    the protected cube — the same cell every other table reads for that year and reason.
+    ``year`` is None for the row of all years.
+    """
+    o = ALL if area_id is None else _require_origin(flows, area_id)
+    rows = []
+    for year in [*flows.years, None]:
+        y = flows.year_node(year)
+        for reason in [*flows.reasons, ALL]:
+            value, published = flows.cell(y, reason, o, ALL)
+            rows.append(
+                {
+                    "year": year,
+                    "reason": reason,
+                    "label": REASON_LABELS_DA[reason],
+                    **_row(flows, value, published),
+                }
+            )
+    frame = _frame(rows, ["year", "reason", "label", "movers", "suppressed"])
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
+
+
+def mover_profile(
+    flows: FlowData, area_id: str | None = None, *, reason: str | None = None
+) -> pd.DataFrame:
+    """Movers (all years) by age band, labour-market status and household type.
+
+    For one origin area or all origins, one reason or all. Each row is one cell of the
+    protected profile cube (:func:`profile_cube`); ``share`` is of the published total of the
+    same cube. Empty when the data state none of the attributes.
+    """
+    columns = ["attribute", "attribute_label", "value", "label", "movers", "suppressed", "share"]
+    protection = flows.profile_protection
+    o = ALL if area_id is None else _require_origin(flows, area_id)
+    if protection is None:
+        return _frame([], columns)
+    r_dim, o_dim, a_dim = protection.cube.dims
+    r = reason or ALL
+    if r not in r_dim.index or o not in o_dim.index:
+        return _frame([], columns)
+    base = (r_dim.index[r], o_dim.index[o])
+    total = protection.value((*base, a_dim.index[ALL]))
+    rows = []
+    for decomposition in a_dim.children.get(ALL, []):
+        for node in decomposition:
+            attribute, value = node.split("=", 1)
+            i = (*base, a_dim.index[node])
+            count = int(protection.cube.values[i])
+            published = protection.value(i)
+            if count == 0:
+                continue
+            rows.append(
+                {
+                    "attribute": attribute,
+                    "attribute_label": PROFILE_LABELS_DA.get(attribute, attribute),
+                    "value": value,
+                    "label": value or NOT_STATED_DA,
+                    "movers": published,
+                    "suppressed": published is None,
+                    "share": _share(published, total),
+                }
+            )
+    return _frame(rows, columns)
+
+
 def origin_areas(flows: FlowData) -> pd.DataFrame:
     """Every origin area with its movers (all years, all reasons)."""
     rows = []
@@ -657,75 +915,86 @@ def _omdannelse_origins(flows: FlowData, move_year: int) -> list[str]:
     ]
 
 
-def _inflow_from_omdannelse(
-    flows: FlowData, dest: str, years: list[int]
-) -> tuple[int | None, bool, int | None, bool]:
-    """(published movers, at_least, first year with inflow, any inflow) into ``dest``.
-
-    Exact where every origin with movers into ``dest`` that year was an omdannelsesområde
-    (then the destination's own published cell is the answer); otherwise the sum of the
-    published cells from omdannelsesområder, marked ``at_least`` when some are suppressed.
-    """
-    total, at_least, first, any_inflow = 0, False, None, False
-    exact_all_years = True
-    for move_year in years:
-        y = str(move_year)
-        # Moves within the area itself are not inflow.
-        from_omd = [o for o in _omdannelse_origins(flows, move_year) if o != dest]
-        contributing = [o for o in flows.leaves(2, None) if flows.cell(y, ALL, o, dest)[0] > 0]
-        omd_value = sum(flows.cell(y, ALL, o, dest)[0] for o in from_omd)
-        if omd_value > 0:
-            any_inflow = True
-            first = move_year if first is None else first
-        if contributing and set(contributing) <= set(from_omd):
-            published = flows.cell(y, ALL, ALL, dest)[1]
-        else:
-            exact_all_years = False
-            published = 0
-            for o in from_omd:
-                value, cell = flows.cell(y, ALL, o, dest)
-                if value and cell is None:
-                    at_least = True
-                published += cell or 0
-        if published is None:
-            at_least = True
-        else:
-            total += published
-    if exact_all_years and len(years) == len(flows.years):
-        # All years at once: the destination's all-years cell, which may be published even
-        # where single years are not.
-        _value, published = flows.cell(ALL, ALL, ALL, dest)
-        if published is not None:
-            return published, False, first, any_inflow
-    if at_least and total == 0:
-        return None, True, first, any_inflow
-    return total, at_least, first, any_inflow
-
-
 def _towards(criterion_then, criterion_now) -> bool | None:
-    """Did the value move towards meeting the criterion (or start meeting it)?"""
+    """Did the value move in the direction that brings the area closer to its threshold?
+
+    ``gt``/``ge`` criteria: a higher value; ``lt``/``le``: a lower one. The residents floor
+    (group ``residents``: at least 1,000) is a condition for being listed, not a sign of
+    strain: it matters only while the area is below it, and then a rising count moves the
+    area towards the lists; at or above the floor the count says nothing (None).
+    """
     if criterion_then.value is None or criterion_now.value is None:
         return None
-    if criterion_now.met and not criterion_then.met:
-        return True
+    if getattr(criterion_now, "group", "") == "residents" and criterion_then.met:
+        return None
     change = criterion_now.value - criterion_then.value
     if change == 0:
         return False
-    # "gt"/"ge": a higher value meets the criterion; "lt"/"le": a lower one.
     increasing_meets = criterion_now.comparison in ("gt", "ge")
     return (change > 0) == increasing_meets
+
+
+def _nearest(years: list[int], target: int, before: int) -> int | None:
+    """The year nearest ``target`` among ``years`` below ``before`` (ties: the earlier)."""
+    usable = [y for y in years if y < before]
+    if not usable:
+        return None
+    return min(usable, key=lambda y: (abs(y - target), y))
+
+
+def _inflow_per_year(flows: FlowData, dest: str, move_year: int) -> dict:
+    """Published inflow into ``dest`` from omdannelsesområder in one year (exact or "mindst").
+
+    Exact where every origin with movers into ``dest`` that year (other than ``dest``
+    itself) was an omdannelsesområde: then it is the destination's own published cell of
+    all origins minus its published within-area cell. Otherwise the sum of the published
+    cells from omdannelsesområder, ``at_least`` when some of them are suppressed.
+    """
+    y = str(move_year)
+    from_omd = [o for o in _omdannelse_origins(flows, move_year) if o != dest]
+    contributing = {
+        o for o in flows.leaves(2, None) if o != dest and flows.cell(y, ALL, o, dest)[0] > 0
+    }
+    omd_value = sum(flows.cell(y, ALL, o, dest)[0] for o in from_omd)
+    if omd_value == 0:
+        return {"inflow": 0, "at_least": False, "suppressed": False, "any": False}
+    if contributing <= set(from_omd):
+        _v, all_in = flows.cell(y, ALL, ALL, dest)
+        own_value, own = flows.cell(y, ALL, dest, dest) if flows.has(2, dest) else (0, 0)
+        if all_in is not None and (own is not None or own_value == 0):
+            return {
+                "inflow": all_in - (own or 0),
+                "at_least": False,
+                "suppressed": False,
+                "any": True,
+            }
+    published, hidden = 0, False
+    for o in from_omd:
+        value, cell = flows.cell(y, ALL, o, dest)
+        if value and cell is None:
+            hidden = True
+        published += cell or 0
+    if hidden and published == 0:
+        return {"inflow": None, "at_least": False, "suppressed": True, "any": True}
+    return {"inflow": published, "at_least": hidden, "suppressed": False, "any": True}
 
 
 def receiving_areas(flows: FlowData, store: Store, *, year: int | None = None) -> pd.DataFrame:
     """Areas that received movers from omdannelsesområder, as an early-warning list.
 
-    Per receiving area: the published inflow from omdannelsesområder (``at_least`` where part
-    of it is suppressed), as a share of the area's residents (indicator ``residents`` of the
-    latest list year the store has; "ikke oplyst" when it has none), and, using the legal
-    rules (:func:`indicators.classify.assess_area`), every criterion value of the list year
-    before the inflow began against the latest list year with values: whether it moved
-    towards its threshold. ``warning`` is True when any criterion moved towards its
-    threshold, False when none did, None when the store has no values to compare.
+    Per receiving area and move year (``per_year``): the published inflow from
+    omdannelsesområder (``at_least`` where part of it is suppressed), the area's residents
+    that year (indicator ``residents`` of that year; "ikke oplyst" with the reason when the
+    store has none) and the inflow as a rate of them — numerator and denominator both
+    given, never a cumulative inflow over today's residents.
+
+    Drift, with the legal rules (:func:`indicators.classify.assess_area`): the baseline is
+    the list year with criteria values nearest to the list year before the inflow began
+    (``baseline_list_year``, named, with ``baseline_note`` when it is not that year), the
+    comparison the latest list year with values. Each criterion counts in the direction that
+    brings the area closer to its threshold; the residents floor only while below it.
+    ``warning`` is True when any criterion moved towards its threshold, False when none did,
+    None with ``warning_reason`` when there is nothing to compare.
     """
     from indicators.classify import assess_area
     from indicators.values import read_indicators
@@ -736,34 +1005,74 @@ def receiving_areas(flows: FlowData, store: Store, *, year: int | None = None) -
     rows = []
     for dest in flows.leaves(3, "a:"):
         area_id = dest[2:]
-        inflow, at_least, first, any_inflow = _inflow_from_omdannelse(flows, dest, years)
-        if not any_inflow:
+        per_year, first = [], None
+        own = values[values["area_id"] == area_id]
+        residents_by_year = {
+            int(y): float(v)
+            for y, v in zip(
+                own.loc[own["code"] == "residents", "year"],
+                own.loc[own["code"] == "residents", "value"],
+                strict=True,
+            )
+            if v == v
+        }
+        for move_year in years:
+            inflow = _inflow_per_year(flows, dest, move_year)
+            if not inflow["any"]:
+                continue
+            first = move_year if first is None else first
+            residents = residents_by_year.get(move_year)
+            rate = None
+            if residents and inflow["inflow"] is not None:
+                rate = round(inflow["inflow"] / residents, 4)
+            per_year.append(
+                {
+                    "year": move_year,
+                    "inflow": inflow["inflow"],
+                    "at_least": inflow["at_least"],
+                    "suppressed": inflow["suppressed"],
+                    "residents": None if residents is None else int(residents),
+                    "rate": rate,
+                    "rate_note": None
+                    if rate is not None
+                    else "tilflytningen er skjult"
+                    if inflow["inflow"] is None
+                    else f"antal beboere i {move_year} ikke oplyst",
+                }
+            )
+        if not per_year:
             continue
         y = flows.year_node(year)
         _value, total = flows.cell(y, ALL, ALL, dest)
-        own = values[values["area_id"] == area_id]
-        residents_rows = own[own["code"] == "residents"].sort_values("year")
-        residents = int(residents_rows["value"].iloc[-1]) if len(residents_rows) else None
         latest_list = list_in_force(max(years) + 1, flows.list_years)
-        baseline = list_in_force(first, flows.list_years) if first else None
+        ideal = list_in_force(first, flows.list_years) if first else None
         value_years = sorted(int(v) for v in own["year"].unique())
         latest = max(value_years) if value_years else None
-        changes, warning = [], None
-        if baseline is not None and latest is not None and latest > baseline:
+        baseline = _nearest(value_years, ideal, latest) if ideal and latest else None
+        changes: list[dict] = []
+        warning, reason_missing, baseline_note = None, None, None
+        if not value_years:
+            reason_missing = "ingen kriterieværdier for området i databasen"
+        elif baseline is None:
+            reason_missing = f"kun værdier for {latest}; intet tidligere år at sammenligne med"
+        else:
+            if baseline != ideal:
+                baseline_note = (
+                    f"{baseline}: nærmeste listeår med værdier (tilflytningen begyndte i {first}, "
+                    f"listen i kraft var {ideal})"
+                )
             try:
                 then = assess_area(store, area_id, baseline)
                 now = assess_area(store, area_id, latest)
             except KeyError:
                 then = now = None
-            if then is not None:
+            if then is not None and now is not None:
                 by_key = {c.key: c for c in then.criteria}
                 for c in now.criteria:
                     before = by_key.get(c.key)
-                    if before is None:
+                    if before is None or before.value is None or c.value is None:
                         continue
                     towards = _towards(before, c)
-                    if towards is None:
-                        continue
                     changes.append(
                         {
                             "criterion": c.key,
@@ -777,8 +1086,18 @@ def receiving_areas(flows: FlowData, store: Store, *, year: int | None = None) -
                             "towards_threshold": towards,
                         }
                     )
-                warning = any(ch["towards_threshold"] for ch in changes) if changes else None
+                judged = [ch for ch in changes if ch["towards_threshold"] is not None]
+                if judged:
+                    warning = any(ch["towards_threshold"] for ch in judged)
+                else:
+                    reason_missing = (
+                        f"ingen kriterium med værdier i både {baseline} og {latest}"
+                        if not changes
+                        else "kun antal beboere over grænsen på 1.000, som ikke tæller"
+                    )
         category = flows.categories.get((latest_list, area_id)) if latest_list else None
+        inflows = [p["inflow"] for p in per_year]
+        visible = sum(v for v in inflows if v is not None)
         rows.append(
             {
                 "area_id": area_id,
@@ -789,48 +1108,46 @@ def receiving_areas(flows: FlowData, store: Store, *, year: int | None = None) -
                 else f"Ikke navngivet på listen {latest_list}"
                 if latest_list
                 else "Ingen liste",
-                "inflow_from_omdannelse": inflow,
-                "at_least": at_least,
-                "suppressed": inflow is None,
+                "inflow_from_omdannelse": None if all(v is None for v in inflows) else visible,
+                "at_least": any(p["at_least"] or p["suppressed"] for p in per_year),
+                "suppressed": all(v is None for v in inflows),
                 "inflow_total": total,
                 "first_inflow_year": first,
-                "residents": residents,
-                "share_of_residents": None
-                if inflow is None or not residents
-                else round(inflow / residents, 4),
+                "per_year": per_year,
                 "baseline_list_year": baseline,
+                "baseline_note": baseline_note,
                 "latest_values_year": latest,
                 "criteria_changes": changes,
                 "warning": warning,
+                "warning_reason": reason_missing,
             }
         )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "area_id",
-            "name",
-            "category",
-            "category_label",
-            "inflow_from_omdannelse",
-            "at_least",
-            "suppressed",
-            "inflow_total",
-            "first_inflow_year",
-            "residents",
-            "share_of_residents",
-            "baseline_list_year",
-            "latest_values_year",
-            "criteria_changes",
-            "warning",
-            "movers",
-        ],
-    )
+    columns = [
+        "area_id",
+        "name",
+        "category",
+        "category_label",
+        "inflow_from_omdannelse",
+        "at_least",
+        "suppressed",
+        "inflow_total",
+        "first_inflow_year",
+        "per_year",
+        "baseline_list_year",
+        "baseline_note",
+        "latest_values_year",
+        "criteria_changes",
+        "warning",
+        "warning_reason",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    for col in ("warning", "baseline_note", "warning_reason"):
+        frame[col] = pd.Series([row[col] for row in rows], index=frame.index, dtype=object)
     frame["movers"] = frame["inflow_from_omdannelse"]
     for col in (
         "inflow_from_omdannelse",
         "inflow_total",
         "movers",
-        "residents",
         "first_inflow_year",
         "baseline_list_year",
         "latest_values_year",

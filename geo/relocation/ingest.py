@@ -63,6 +63,7 @@ from geo.relocation.checks import (
 from geo.relocation.join import (
     DEFAULT_CHUNK,
     MICROCELL_COLUMNS,
+    PROFILE_COLUMNS,
     ChunkCounts,
     JoinLayers,
     MoveCounts,
@@ -284,10 +285,14 @@ def write_counts(writer, counts: MoveCounts, *, timings: dict[str, float] | None
 
     cells = counts.cells[MICROCELL_COLUMNS]
     writer.write("move_counts", cells)
+    profiles = (
+        counts.profiles if counts.profiles is not None else pd.DataFrame(columns=PROFILE_COLUMNS)
+    )
+    writer.write("move_profiles", profiles)
     rows = [("signature", counts.signature)]
     if len(cells):
         started = time.perf_counter()
-        table, keys = protection_table(cells, stored_threshold())
+        table, keys = protection_table(cells, stored_threshold(), profiles)
         if timings is not None:
             timings["protection"] = time.perf_counter() - started
         writer.write("move_protection", table)

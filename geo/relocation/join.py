@@ -64,6 +64,17 @@ ALL_BANDS = (*BANDS, UNKNOWN_BAND)
 REASONS = ("planned", "other", "unknown")
 UNKNOWN_MUNICIPALITY = ""  # code used for "municipality not known"
 
+# Attributes of the movers counted per reason × origin (the profiles of
+# geo.relocation.analyses); blank = not stated.
+PROFILE_ATTRIBUTES = ("age_band", "labour_status", "household_type")
+PROFILE_COLUMNS = [
+    "reason",
+    "origin_area_id",
+    "origin_municipality_code",
+    *PROFILE_ATTRIBUTES,
+    "movers",
+]
+
 MICROCELL_COLUMNS = [
     "year",
     "reason",
@@ -398,6 +409,9 @@ class ChunkCounts:
     keys: np.ndarray
     movers: np.ndarray
     report: dict[str, int]
+    # Movers per reason × origin × age band × labour status × household type (PROFILE_COLUMNS),
+    # for chunks that carry any of the attributes; None when none does.
+    profiles: pd.DataFrame | None = None
 
 
 def _column(chunk: pd.DataFrame, name: str, default) -> pd.Series:
@@ -490,7 +504,52 @@ def count_chunk(chunk: pd.DataFrame, layers: JoinLayers) -> ChunkCounts:
         "origin_code_disagrees_with_area": o_mis,
         "distance_unknown": int(np.isnan(distance).sum()),
     }
-    return ChunkCounts(uniq, movers, report)
+    return ChunkCounts(uniq, movers, report, _profiles(chunk, layers, reason, o_area, o_muni))
+
+
+def _profiles(
+    chunk: pd.DataFrame,
+    layers: JoinLayers,
+    reason: np.ndarray,
+    o_area: np.ndarray,
+    o_muni: np.ndarray,
+) -> pd.DataFrame | None:
+    """Movers per reason × origin × attributes of one chunk (None without attributes)."""
+    present = [a for a in PROFILE_ATTRIBUTES if a in chunk.columns]
+    if not present:
+        return None
+    area_ids = np.append(layers.area_ids, "")  # index -1 → ""
+    frame = pd.DataFrame(
+        {
+            "reason": np.asarray(REASONS, dtype=object)[reason],
+            "origin_area_id": area_ids[o_area],
+            "origin_municipality_code": o_muni,
+            "movers": _column(chunk, "weight", 1).to_numpy(dtype=np.int64),
+        }
+    )
+    for attr in PROFILE_ATTRIBUTES:
+        values = _column(chunk, attr, "")
+        frame[attr] = values.astype(object).where(values.notna(), "").astype(str).to_numpy()
+    keys = PROFILE_COLUMNS[:-1]
+    out = frame.groupby(keys, sort=False, observed=True)["movers"].sum().reset_index()
+    if not (out[list(PROFILE_ATTRIBUTES)] != "").to_numpy().any():
+        return None
+    return out
+
+
+def merge_profiles(parts: Iterable[pd.DataFrame | None]) -> pd.DataFrame | None:
+    """Sum chunk profiles; municipality numbers become codes ('0751', '' unknown)."""
+    frames = [p for p in parts if p is not None and len(p)]
+    if not frames:
+        return None
+    merged = pd.concat(frames, ignore_index=True)
+    merged = merged.groupby(PROFILE_COLUMNS[:-1], sort=True)["movers"].sum().reset_index()
+    numbers = merged["origin_municipality_code"].to_numpy(dtype=np.int64)
+    merged["origin_municipality_code"] = np.where(
+        numbers > 0, np.char.zfill(numbers.astype(str), 4), UNKNOWN_MUNICIPALITY
+    )
+    merged["movers"] = merged["movers"].astype(np.int64)
+    return merged[PROFILE_COLUMNS]
 
 
 def merge_counts(parts: Iterable[ChunkCounts], compact_at: int = 4_000_000) -> ChunkCounts:
@@ -498,6 +557,7 @@ def merge_counts(parts: Iterable[ChunkCounts], compact_at: int = 4_000_000) -> C
     keys: list[np.ndarray] = []
     movers: list[np.ndarray] = []
     report: dict[str, int] = {}
+    profiles: list[pd.DataFrame | None] = []
     pending = 0
 
     def compact() -> None:
@@ -510,16 +570,25 @@ def merge_counts(parts: Iterable[ChunkCounts], compact_at: int = 4_000_000) -> C
     for part in parts:
         keys.append(part.keys)
         movers.append(part.movers)
+        if part.profiles is not None:
+            # Kept as municipality numbers until the end; summed now so memory stays bounded.
+            profiles[:] = [_sum_profiles([*profiles, part.profiles])]
         pending += len(part.keys)
         for k, v in part.report.items():
             report[k] = report.get(k, 0) + v
         if pending >= compact_at:
             compact()
             pending = len(keys[0])
+    profile = profiles[0] if profiles else None
     if not keys:
-        return ChunkCounts(np.empty(0, np.int64), np.empty(0, np.int64), report)
+        return ChunkCounts(np.empty(0, np.int64), np.empty(0, np.int64), report, profile)
     compact()
-    return ChunkCounts(keys[0], movers[0], report)
+    return ChunkCounts(keys[0], movers[0], report, profile)
+
+
+def _sum_profiles(frames: list[pd.DataFrame | None]) -> pd.DataFrame:
+    merged = pd.concat([f for f in frames if f is not None], ignore_index=True)
+    return merged.groupby(PROFILE_COLUMNS[:-1], sort=False)["movers"].sum().reset_index()
 
 
 def decode_counts(counts: ChunkCounts, layers: JoinLayers) -> pd.DataFrame:
@@ -555,7 +624,11 @@ def decode_counts(counts: ChunkCounts, layers: JoinLayers) -> pd.DataFrame:
     )
     for col in MICROCELL_COLUMNS[1:-1]:
         frame[col] = frame[col].astype(str)
-    return frame.sort_values(MICROCELL_COLUMNS[:-1]).reset_index(drop=True)
+    frame = frame.sort_values(MICROCELL_COLUMNS[:-1]).reset_index(drop=True)
+    # The profiles travel with the cells (MoveCounts picks them up), so that every caller of
+    # _decode keeps them.
+    frame.attrs["profiles"] = merge_profiles([counts.profiles])
+    return frame
 
 
 @dataclass
@@ -566,6 +639,12 @@ class MoveCounts:
     report: dict[str, int]
     notes: list[str]
     signature: str
+    profiles: pd.DataFrame | None = None  # columns PROFILE_COLUMNS; None without attributes
+
+    def __post_init__(self) -> None:
+        if self.profiles is None:
+            self.profiles = self.cells.attrs.get("profiles")
+        self.cells.attrs.pop("profiles", None)
 
 
 def chunks_of(frame: pd.DataFrame, chunk_size: int = DEFAULT_CHUNK) -> Iterator[pd.DataFrame]:

@@ -11,7 +11,10 @@ import pytest
 import shapely
 
 from geo.relocation.analyses import (
+    ALL,
     destination_shares,
+    mover_profile,
+    reason_series,
     distance_distribution,
     list_in_force,
     load_flows,
@@ -156,7 +159,7 @@ def test_area_to_area_flows_of_one_year(flows):
         "a:gamma": 10,
     }
     assert not table["suppressed"].any()
-    assert table["dest_name"].tolist()[0] == "København Kommune, uden for områderne"
+    assert table["dest_name"].tolist()[0] == "København Kommune, andre steder"
 
 
 def test_area_to_municipality_and_municipality_to_municipality_all_years(flows):
@@ -204,10 +207,14 @@ def test_receiving_areas_count_inflow_from_omdannelsesomraader_but_not_moves_wit
     assert table.loc["gamma", "inflow_from_omdannelse"] == 10
     assert "alfa" not in table.index
     assert table.loc["beta", "first_inflow_year"] == 2021
-    assert table.loc["beta", "baseline_list_year"] == 2020
-    # The store has no indicator values: nothing to compare, said as such.
+    # The store has no indicator values: nothing to compare, and the reason is given.
+    assert table["baseline_list_year"].isna().all()
     assert table["warning"].isna().all()
-    assert table["residents"].isna().all()
+    assert set(table["warning_reason"]) == {"ingen kriterieværdier for området i databasen"}
+    beta_years = {p["year"]: p for p in table.loc["beta", "per_year"]}
+    assert beta_years[2021]["inflow"] == 20 and beta_years[2021]["residents"] is None
+    assert beta_years[2021]["rate"] is None
+    assert beta_years[2021]["rate_note"] == "antal beboere i 2021 ikke oplyst"
 
 
 def test_origin_list_and_unknown_origin(flows):
@@ -348,13 +355,16 @@ def test_early_warning_compares_criteria_under_the_rules(tmp_path):
         w.write("list_counts", pd.concat([w.read("list_counts"), counts], ignore_index=True))
         rows = [
             ("beta", 2021, "residents", 2000.0),
+            ("beta", 2022, "residents", 2050.0),
             ("beta", 2021, "outside_labour_share", 30.0),
             ("beta", 2021, "income_ratio", 70.0),
             ("beta", 2023, "residents", 2100.0),
             ("beta", 2023, "outside_labour_share", 38.0),  # towards "over 40 %"
             ("beta", 2023, "income_ratio", 72.0),  # away from "under 55 %"
             ("gamma", 2021, "outside_labour_share", 35.0),
+            ("gamma", 2021, "residents", 900.0),
             ("gamma", 2023, "outside_labour_share", 31.0),  # away
+            ("gamma", 2023, "residents", 950.0),  # below the floor and rising: towards
         ]
         w.write(
             "indicators",
@@ -376,12 +386,84 @@ def test_early_warning_compares_criteria_under_the_rules(tmp_path):
     table = receiving_areas(load_flows(store, 5), store).set_index("area_id")
     beta, gamma = table.loc["beta"], table.loc["gamma"]
     assert (beta["baseline_list_year"], beta["latest_values_year"]) == (2021, 2023)
+    assert beta["baseline_note"] is None  # the list in force when the inflow began
     assert beta["warning"] is True
     towards = {c["criterion"]: c["towards_threshold"] for c in beta["criteria_changes"]}
     assert towards["outside_labour"] is True and towards["income"] is False
-    assert beta["residents"] == 2100
-    assert beta["share_of_residents"] == pytest.approx(40 / 2100, abs=1e-4)
-    assert gamma["baseline_list_year"] == 2022 and gamma["latest_values_year"] == 2023
-    # gamma's values of the baseline year (2022) are missing: nothing to compare
-    assert pd.isna(gamma["warning"]) or gamma["warning"] is None
-    assert list(table.index[:1]) == ["beta"], "warnings first"
+    # 2,000 → 2,100 residents: above the 1,000 floor a rising count is not drift
+    assert towards["residents"] is None
+    # the rate of each year: that year's inflow over that year's residents, both shown
+    (year_2022,) = beta["per_year"]
+    assert (year_2022["year"], year_2022["inflow"], year_2022["residents"]) == (2022, 40, 2050)
+    assert year_2022["rate"] == pytest.approx(40 / 2050, abs=1e-4)
+    # Gamma's inflow began in 2023 (list in force: 2022, which has no values): the nearest
+    # list year with values is the baseline, and the page is told so.
+    assert gamma["baseline_list_year"] == 2021 and gamma["latest_values_year"] == 2023
+    assert gamma["baseline_note"].startswith("2021: nærmeste listeår med værdier")
+    towards = {c["criterion"]: c["towards_threshold"] for c in gamma["criteria_changes"]}
+    assert towards["outside_labour"] is False and towards["residents"] is True
+    assert gamma["warning"] is True
+    (year_2023,) = gamma["per_year"]
+    assert year_2023["residents"] == 950 and year_2023["rate"] == pytest.approx(12 / 950, abs=1e-4)
+    assert set(table.index[:2]) == {"beta", "gamma"}, "warnings first"
+
+
+def test_destination_kinds_read_the_same_cells_as_the_flow_table(flows):
+    _store, data = flows
+    table = od_flows(data, "area-area", origin="alfa")
+    to_alfa = table[table["dest_id"] == "a:alfa"]["movers"].iloc[0]
+    shares = destination_shares(data, "alfa").set_index("class")
+    assert shares.loc["same_area", "movers"] == to_alfa == 30
+    # Beta was udsat on the list in force in 2021 (20 movers) and on no list in 2022 (15):
+    # its kind changed, so its single-year cells go to the two kinds.
+    assert shares.loc["udsat", "movers"] == 20
+    assert shares.loc["other_area", "movers"] == 15
+    assert shares.loc["forebyggelsesomraade", "movers"] == 10
+    assert not shares["at_least"].any()
+
+
+def test_reason_series_reads_the_cells_of_each_year_and_reason(flows):
+    _store, data = flows
+    series = reason_series(data, "alfa")
+    for year in data.years:
+        split = _values(reason_split(data, "alfa", year=year), "reason")
+        rows = series[series["year"] == year]
+        assert _values(rows, "reason") == split
+    everything = series[series["year"].isna()]
+    assert _values(everything, "reason") == _values(reason_split(data, "alfa"), "reason")
+    assert len(reason_series(data)) == (len(data.years) + 1) * (len(data.reasons) + 1)
+
+
+def test_mover_profiles_are_protected_together_with_the_flows(tmp_path):
+    store = _store(tmp_path / "s.gpkg")
+    moves = _moves()
+    # 175 movers: ages 18-29 for all but two rows; two small groups (3 and 2 movers).
+    weights = moves["weight"].tolist()
+    moves = moves.loc[moves.index.repeat(moves["weight"])].reset_index(drop=True)
+    moves["weight"] = 1
+    moves["move_id"] = range(1, len(moves) + 1)
+    moves["age_band"] = "18-29"
+    moves.loc[:2, "age_band"] = "65+"  # 3 movers
+    moves.loc[3:4, "age_band"] = ""  # 2 movers without an age
+    moves["labour_status"] = np.where(moves.index % 2 == 0, "i beskæftigelse", "ledig")
+    assert sum(weights) == len(moves) == 175
+    store = _with_moves(store, moves)
+    data = load_flows(store, 5)
+    profile = mover_profile(data, "alfa").set_index(["attribute", "value"])
+    # 3 + 2 hidden together: the published 170 leaves a group of 5, not a small count.
+    assert profile.loc[("age_band", "18-29"), "movers"] == 170
+    assert profile.loc[("age_band", "65+"), "suppressed"]
+    assert profile.loc[("age_band", ""), "suppressed"]
+    assert profile.loc[("age_band", ""), "label"] == "Ikke oplyst"
+    assert profile.loc[("labour_status", "i beskæftigelse"), "movers"] == 88
+    assert profile.loc[("labour_status", "ledig"), "movers"] == 87
+    assert "household_type" not in profile.index.get_level_values(0)
+    published = profile["movers"].dropna()
+    assert ((published == 0) | (published >= 5)).all()
+    # The shared total is one number in both cubes.
+    flow_total = data.cell(ALL, ALL, "a:alfa", ALL)[1]
+    protection = data.profile_protection
+    r, o, a = protection.cube.dims
+    assert protection.value((r.index[ALL], o.index["a:alfa"], a.index[ALL])) == flow_total == 175
+    # Stored at import and read back: the same cells.
+    assert protection.notes == ["stored at import"]
