@@ -13,13 +13,13 @@ import shapely
 from geo.relocation.analyses import (
     ALL,
     destination_shares,
-    mover_profile,
-    reason_series,
     distance_distribution,
     list_in_force,
     load_flows,
+    mover_profile,
     od_flows,
     origin_areas,
+    reason_series,
     reason_split,
     receiving_areas,
 )
