@@ -945,10 +945,10 @@ def _nearest(years: list[int], target: int, before: int) -> int | None:
 def _inflow_per_year(flows: FlowData, dest: str, move_year: int) -> dict:
     """Published inflow into ``dest`` from omdannelsesområder in one year (exact or "mindst").
 
-    Exact where every origin with movers into ``dest`` that year (other than ``dest``
-    itself) was an omdannelsesområde: then it is the destination's own published cell of
-    all origins minus its published within-area cell. Otherwise the sum of the published
-    cells from omdannelsesområder, ``at_least`` when some of them are suppressed.
+    Exact where every origin with movers into ``dest`` that year was an omdannelsesområde
+    other than ``dest`` itself: then it is the destination's published cell of all origins.
+    Otherwise the sum of the published cells from omdannelsesområder, ``at_least`` when some
+    of them are suppressed (no difference of two published cells is ever shown).
     """
     y = str(move_year)
     from_omd = [o for o in _omdannelse_origins(flows, move_year) if o != dest]
@@ -958,16 +958,11 @@ def _inflow_per_year(flows: FlowData, dest: str, move_year: int) -> dict:
     omd_value = sum(flows.cell(y, ALL, o, dest)[0] for o in from_omd)
     if omd_value == 0:
         return {"inflow": 0, "at_least": False, "suppressed": False, "any": False}
-    if contributing <= set(from_omd):
-        _v, all_in = flows.cell(y, ALL, ALL, dest)
-        own_value, own = flows.cell(y, ALL, dest, dest) if flows.has(2, dest) else (0, 0)
-        if all_in is not None and (own is not None or own_value == 0):
-            return {
-                "inflow": all_in - (own or 0),
-                "at_least": False,
-                "suppressed": False,
-                "any": True,
-            }
+    own_value = flows.cell(y, ALL, dest, dest)[0] if flows.has(2, dest) else 0
+    if own_value == 0 and contributing <= set(from_omd):
+        published = flows.cell(y, ALL, ALL, dest)[1]
+        if published is not None:
+            return {"inflow": published, "at_least": False, "suppressed": False, "any": True}
     published, hidden = 0, False
     for o in from_omd:
         value, cell = flows.cell(y, ALL, o, dest)

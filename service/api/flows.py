@@ -19,8 +19,10 @@ from geo.relocation.analyses import (
     destination_shares,
     distance_distribution,
     flow_totals,
+    mover_profile,
     od_flows,
     origin_areas,
+    reason_series,
     reason_split,
     receiving_areas,
 )
@@ -146,6 +148,35 @@ def origin_json(slug: str):
     body["destinations"] = records(shares)
     body["distances"] = records(distance_distribution(flows, slug, year=year, reason=reason))
     body["reasons_split"] = records(reason_split(flows, slug, year=year))
+    return jsonify(body)
+
+
+def _origin_arg(flows: FlowData) -> str | None:
+    """``origin`` (an area id), 404 when it has no moves; None (all origins) when blank."""
+    origin = request.args.get("origin") or None
+    if origin is not None and not flows.has(2, "a:" + origin):
+        raise NotFoundError(f"no moves from area {origin!r} in the data")
+    return origin
+
+
+@bp.route("/flows/series")
+def series_json():
+    flows = get_flows()
+    origin = _origin_arg(flows)
+    body = meta(flows)
+    body["origin"] = origin
+    body["series"] = records(reason_series(flows, origin))
+    return jsonify(body)
+
+
+@bp.route("/flows/profiles")
+def profiles_json():
+    flows = get_flows()
+    origin = _origin_arg(flows)
+    reason = parse_reason(request.args.get("reason"))
+    body = meta(flows)
+    body.update({"origin": origin, "reason": reason})
+    body["profiles"] = records(mover_profile(flows, origin, reason=reason))
     return jsonify(body)
 
 

@@ -54,6 +54,71 @@ META_REQUIRED = ["synthetic", "threshold", "years", "reasons", "stale"]
 COUNTED = {"movers": COUNT, "suppressed": {"type": "boolean"}}
 
 SCHEMAS = {
+    "ReceivingYear": {
+        "type": "object",
+        "required": ["year", "inflow", "at_least", "suppressed", "residents", "rate"],
+        "properties": {
+            "year": {"type": "integer"},
+            "inflow": COUNT,
+            "at_least": {"type": "boolean"},
+            "suppressed": {"type": "boolean"},
+            "residents": NULLABLE_INTEGER,
+            "rate": {
+                "type": "number",
+                "nullable": True,
+                "description": "inflow / residents of that year",
+            },
+            "rate_note": NULLABLE_STRING,
+        },
+    },
+    "FlowSeries": {
+        "type": "object",
+        "required": [*META_REQUIRED, "origin", "series"],
+        "properties": {
+            **META,
+            "origin": NULLABLE_STRING,
+            "series": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["year", "reason", "movers", "suppressed"],
+                    "properties": {
+                        "year": NULLABLE_INTEGER,
+                        "reason": {"type": "string"},
+                        "label": {"type": "string"},
+                        **COUNTED,
+                    },
+                },
+            },
+        },
+    },
+    "FlowProfiles": {
+        "type": "object",
+        "required": [*META_REQUIRED, "origin", "profiles"],
+        "properties": {
+            **META,
+            "origin": NULLABLE_STRING,
+            "reason": NULLABLE_STRING,
+            "profiles": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["attribute", "value", "movers", "suppressed", "share"],
+                    "properties": {
+                        "attribute": {
+                            "type": "string",
+                            "enum": ["age_band", "labour_status", "household_type"],
+                        },
+                        "attribute_label": {"type": "string"},
+                        "value": {"type": "string"},
+                        "label": {"type": "string"},
+                        **COUNTED,
+                        "share": SHARE,
+                    },
+                },
+            },
+        },
+    },
     "Flow": {
         "type": "object",
         "required": ["origin_id", "dest_id", "movers", "suppressed"],
@@ -136,6 +201,11 @@ SCHEMAS = {
                         "label": {"type": "string"},
                         **COUNTED,
                         "share": SHARE,
+                        "at_least": {
+                            "type": "boolean",
+                            "description": "some parts are suppressed: the count is the sum "
+                            "of the published parts ('mindst')",
+                        },
                     },
                 },
             },
@@ -196,11 +266,15 @@ SCHEMAS = {
                         "inflow_total": COUNT,
                         "movers": COUNT,
                         "first_inflow_year": NULLABLE_INTEGER,
-                        "residents": NULLABLE_INTEGER,
-                        "share_of_residents": {"type": "number", "nullable": True},
+                        "per_year": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/ReceivingYear"},
+                        },
                         "baseline_list_year": NULLABLE_INTEGER,
+                        "baseline_note": NULLABLE_STRING,
                         "latest_values_year": NULLABLE_INTEGER,
                         "criteria_changes": {"type": "array", "items": {"type": "object"}},
+                        "warning_reason": NULLABLE_STRING,
                         "warning": {"type": "boolean", "nullable": True},
                     },
                 },
@@ -245,6 +319,33 @@ PATHS = {
                 REASON,
             ],
             "responses": {"200": json_ok("FlowOrigin"), **error_responses(400, 404)},
+        }
+    },
+    "flows_api.series_json": {
+        "get": {
+            "summary": "Movers per year and reason (planned rehousing, other), and all years",
+            "parameters": [
+                _query(
+                    "origin",
+                    "One origin area (area id); all origins when empty",
+                    {"type": "string"},
+                )
+            ],
+            "responses": {"200": json_ok("FlowSeries"), **error_responses(404)},
+        }
+    },
+    "flows_api.profiles_json": {
+        "get": {
+            "summary": "Movers (all years) by age band, labour-market status, household type",
+            "parameters": [
+                _query(
+                    "origin",
+                    "One origin area (area id); all origins when empty",
+                    {"type": "string"},
+                ),
+                REASON,
+            ],
+            "responses": {"200": json_ok("FlowProfiles"), **error_responses(400, 404)},
         }
     },
     "flows_api.receiving_json": {

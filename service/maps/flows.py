@@ -9,6 +9,8 @@ published counts reach them.
 
 from __future__ import annotations
 
+import math
+
 import folium
 import numpy as np
 
@@ -157,3 +159,97 @@ def receiving_map(data: MapData, key: str) -> tuple[BuiltMap, list[int]]:
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds(data.bounds)
     return render_map(m), bounds
+
+
+PLANNED_COLOUR = "#0077BB"  # Paul Tol "vibrant": distinguishable with colour-vision deficiencies
+OTHER_COLOUR = "#EE7733"
+UNKNOWN_COLOUR = "#BBBBBB"
+REASON_COLOURS = {"planned": PLANNED_COLOUR, "other": OTHER_COLOUR, "unknown": UNKNOWN_COLOUR}
+
+
+def reason_chart(rows: list[dict], reasons: list[str], *, width: int = 560) -> dict:
+    """Grouped bars: movers per year, one bar per reason (the rows of ``reason_series``).
+
+    Geometry only, drawn by the template as SVG with presentation attributes. A suppressed
+    count has no bar: it is marked "skjult" at the base line, as in the table beside it.
+    """
+    years = [r["year"] for r in rows if r["year"] is not None and r["reason"] == "*"]
+    shown = [r for r in rows if r["year"] is not None and r["reason"] in reasons]
+    top = max([r["movers"] for r in shown if r["movers"] is not None] or [0])
+    step = _nice_step(top)
+    ceiling = max(step, math.ceil(top / step) * step) if top else 1
+    left, right, top_pad, bottom = 48, 8, 10, 36
+    height = 220
+    plot_h = height - top_pad - bottom
+    group = (width - left - right) / max(1, len(years))
+    bar = min(22.0, group * 0.8 / max(1, len(reasons)))
+    bars = []
+    for i, year in enumerate(years):
+        x0 = left + i * group + (group - bar * len(reasons)) / 2
+        for j, reason in enumerate(reasons):
+            row = next(r for r in shown if r["year"] == year and r["reason"] == reason)
+            x = x0 + j * bar
+            if row["movers"] is None:
+                bars.append(
+                    {
+                        "x": round(x, 1),
+                        "y": None,
+                        "w": round(bar - 1, 1),
+                        "h": 0,
+                        "colour": REASON_COLOURS[reason],
+                        "hidden": row["suppressed"],
+                        "label": f"{year}, {REASON_LABELS[reason]}: skjult",
+                    }
+                )
+                continue
+            h = plot_h * row["movers"] / ceiling
+            bars.append(
+                {
+                    "x": round(x, 1),
+                    "y": round(top_pad + plot_h - h, 1),
+                    "w": round(bar - 1, 1),
+                    "h": round(h, 1),
+                    "colour": REASON_COLOURS[reason],
+                    "hidden": False,
+                    "label": f"{year}, {REASON_LABELS[reason]}: {_fmt(row['movers'])}",
+                }
+            )
+    ticks = (
+        [
+            {"value": _fmt(v), "y": round(top_pad + plot_h - plot_h * v / ceiling, 1)}
+            for v in range(0, int(ceiling) + 1, int(step))
+        ]
+        if top
+        else []
+    )
+    labels = [
+        {"text": str(y), "x": round(left + (i + 0.5) * group, 1)} for i, y in enumerate(years)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "base": top_pad + plot_h,
+        "ticks": ticks,
+        "bars": bars,
+        "labels": labels,
+        "legend": [{"label": REASON_LABELS[r], "colour": REASON_COLOURS[r]} for r in reasons],
+    }
+
+
+REASON_LABELS = {
+    "planned": "planlagt genhusning",
+    "other": "andre årsager",
+    "unknown": "årsag ikke oplyst",
+}
+
+
+def _nice_step(top: float) -> float:
+    if top <= 0:
+        return 1
+    raw = top / 4
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * power:
+            return factor * power
+    return 10 * power  # pragma: no cover

@@ -1,12 +1,20 @@
 """Danish pages for relocation flows: the flow maps, the tables beside them, receiving areas.
 
 Views parse their arguments, call :mod:`geo.relocation.analyses` and
-:mod:`geo.relocation.flowlines`, and render.
-Maps are built once per (route, arguments, data version, threshold) and their scripts are
-served at their own URLs (``…/kort.js`` with the same query), so pages carry no inline script.
+:mod:`geo.relocation.flowlines`, and render. Every figure is one cell of the protected cube
+(or a sum of published cells, marked "mindst" where parts are hidden); each count cell
+carries ``data-fact`` — the cell it shows — so a crawl can check that one fact has one value.
+
+Register scale: a page shows the :data:`TOP_ROWS` largest flows, the map the
+:data:`MAP_LINES` largest; "vis alle" pages through every flow :data:`PAGE_ROWS` at a time,
+and the CSV has them all. Maps are built once per (route, arguments, data version,
+threshold) and their scripts are served at their own URLs (``…/kort.js`` with the same
+query), so pages carry no inline script.
 """
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 from flask import Blueprint, current_app, render_template, request, url_for
@@ -19,15 +27,17 @@ from geo.relocation.analyses import (
     destination_shares,
     distance_distribution,
     flow_totals,
+    mover_profile,
     od_flows,
+    reason_series,
     reason_split,
     receiving_areas,
 )
 from geo.relocation.flowlines import flow_map_data, receiving_layer, receiving_map_data
 from geo.relocation.synthetic import SYNTHETIC_LABEL
-from service.errors import NotFoundError
+from service.errors import BadParameter, NotFoundError
 from service.maps.base import map_cache, script_response
-from service.maps.flows import RECEIVING_COLOURS, flow_map, receiving_map
+from service.maps.flows import RECEIVING_COLOURS, flow_map, reason_chart, receiving_map
 from service.params import choice, parse_flow_year, parse_reason
 from service.serialise import records
 from service.store_access import get_flows, get_store
@@ -36,6 +46,9 @@ bp = Blueprint("flows_pages", __name__)
 
 LEVEL_WORDS = {"omraade": "area-area", "kommune": "area-municipality"}
 RECEIVING_WORDS = {"omraade": "area", "kommune": "municipality"}
+TOP_ROWS = 25  # flows (and receiving areas) on a page before "vis alle"
+PAGE_ROWS = 200  # rows per page of "vis alle"
+MAP_LINES = 40  # the largest published flows drawn on a map
 
 
 def _filters(flows: FlowData) -> tuple[int | None, str | None]:
@@ -43,6 +56,33 @@ def _filters(flows: FlowData) -> tuple[int | None, str | None]:
         parse_flow_year(request.args.get("aar"), flows, "aar"),
         parse_reason(request.args.get("aarsag"), "aarsag"),
     )
+
+
+def _paging() -> tuple[bool, int]:
+    """(``vis=alle``?, page number from ``side``); 400 for anything else."""
+    show_all = choice("vis", {"top": None, "alle": None}, "top") == "alle"
+    raw = request.args.get("side", "") or "1"
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
+        raise BadParameter(f"`side` was {raw!r} but is expected to be a page number from 1")
+    if raw != "1" and not show_all:
+        raise BadParameter("`side` applies only with `vis=alle`")
+    return show_all, int(raw)
+
+
+def _page(rows: list[dict], show_all: bool, page: int) -> tuple[list[dict], dict]:
+    """The rows of this page, and what the template needs to link the others."""
+    pages = max(1, math.ceil(len(rows) / PAGE_ROWS))
+    if show_all and page > pages:
+        raise NotFoundError(f"page {page} does not exist: there are {pages}")
+    shown = rows[(page - 1) * PAGE_ROWS : page * PAGE_ROWS] if show_all else rows[:TOP_ROWS]
+    return shown, {
+        "show_all": show_all,
+        "page": page,
+        "pages": pages,
+        "total": len(rows),
+        "shown": len(shown),
+        "first": (page - 1) * PAGE_ROWS + 1 if show_all else 1,
+    }
 
 
 def _query(**values) -> dict:
@@ -63,25 +103,38 @@ def _map_id(*parts) -> str:
     return "flows_" + "".join(c if c.isalnum() else "_" for c in text)
 
 
+def _drawn(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The flows a map draws (the largest published ones) and how many it leaves out."""
+    published = table[~table["suppressed"] & table["movers"].notna()]
+    drawn = published.head(MAP_LINES)
+    return drawn, {
+        "hidden": int(table["suppressed"].sum()),
+        "not_drawn": len(published) - len(drawn),
+    }
+
+
+def _flow_map(flows: FlowData, table: pd.DataFrame, origins: list[str], map_id: str):
+    drawn, counts = _drawn(table)
+    data, skipped = flow_map_data(get_store(), flows, drawn, origins)
+    skipped = {**skipped, **counts}
+    return flow_map(data, map_id), skipped
+
+
 def _overview(flows: FlowData, year, reason, level):
     table = od_flows(flows, level, year=year, reason=reason)
-    origins = [o for o in table["origin_id"].unique()]
-
-    def build():
-        data, skipped = flow_map_data(get_store(), flows, table, origins)
-        return flow_map(data, _map_id("all", level, year, reason)), skipped
-
-    return table, map_cache("flows").get_or_build(_key("flows", level, year, reason), build)
+    origins = list(table["origin_id"].unique())
+    return table, map_cache("flows").get_or_build(
+        _key("flows", level, year, reason),
+        lambda: _flow_map(flows, table, origins, _map_id("all", level, year, reason)),
+    )
 
 
 def _origin(flows: FlowData, slug: str, year, reason, level):
     table = od_flows(flows, level, year=year, reason=reason, origin=slug)
-
-    def build():
-        data, skipped = flow_map_data(get_store(), flows, table, ["a:" + slug])
-        return flow_map(data, _map_id(slug, level, year, reason)), skipped
-
-    return table, map_cache("flows").get_or_build(_key("flows", slug, level, year, reason), build)
+    return table, map_cache("flows").get_or_build(
+        _key("flows", slug, level, year, reason),
+        lambda: _flow_map(flows, table, ["a:" + slug], _map_id(slug, level, year, reason)),
+    )
 
 
 def _receiving(flows: FlowData, year, reason, level):
@@ -104,13 +157,40 @@ def _receiving(flows: FlowData, year, reason, level):
     return map_cache("flows").get_or_build(_key("receiving", level, year, reason), build)
 
 
+def _visible_sum(rows: list[dict]) -> int:
+    return sum(r["movers"] for r in rows if r["movers"] is not None)
+
+
 def _common(flows: FlowData | None) -> dict:
     return {
         "flows": flows,
         "synthetic_label": SYNTHETIC_LABEL,
         "reason_labels": REASON_LABELS_DA,
         "threshold": current_app.config["MIN_PUBLISHED_COUNT"],
+        "top_rows": TOP_ROWS,
+        "map_lines": MAP_LINES,
     }
+
+
+def _series(flows: FlowData, area_id: str | None) -> dict:
+    rows = records(reason_series(flows, area_id))
+    return {"rows": rows, "chart": reason_chart(rows, flows.reasons)}
+
+
+def _profiles(flows: FlowData, area_id: str | None, reason: str | None) -> list[dict]:
+    """The profile tables: one per attribute the data state, rows in the cube's order."""
+    tables: dict[str, dict] = {}
+    for row in records(mover_profile(flows, area_id, reason=reason)):
+        table = tables.setdefault(
+            row["attribute"], {"attribute": row["attribute"], "label": row["attribute_label"]}
+        )
+        table.setdefault("rows", []).append(row)
+    return list(tables.values())
+
+
+def _cached(name: str, build):
+    """Analyses that do not depend on the page's paging, built once per data version."""
+    return map_cache("flows-views").get_or_build(_key("view", name), build)
 
 
 @bp.route("/flytninger")
@@ -120,7 +200,9 @@ def index():
         return render_template("flows/flows.html", **_common(None))
     year, reason = _filters(flows)
     level_word = choice("niveau", LEVEL_WORDS, "kommune")
+    show_all, page = _paging()
     table, (built, skipped) = _overview(flows, year, reason, LEVEL_WORDS[level_word])
+    rows, paging = _page(records(table), show_all, page)
     query = _query(aar=year, aarsag=_reason_word(reason), niveau=level_word)
     return render_template(
         "flows/flows.html",
@@ -128,8 +210,12 @@ def index():
         year=year,
         reason=reason,
         level_word=level_word,
-        table=records(table),
+        table=rows,
+        paging=paging,
+        page_query=query,
         totals=records(flow_totals(flows, "area-area", year=year, reason=reason)),
+        series=_cached("series-all", lambda: _series(flows, None)),
+        profiles=_profiles(flows, None, reason),
         filter_query=_query(aar=year, aarsag=_reason_word(reason)),
         built=built,
         skipped=skipped,
@@ -157,8 +243,13 @@ def receiving_page():
     year, reason = _filters(flows)
     level_word = choice("niveau", RECEIVING_WORDS, "omraade")
     level = RECEIVING_WORDS[level_word]
-    has_boundaries = len(get_store().read("municipalities")) > 0
+    show_all, page = _paging()
+    has_boundaries = flows.municipal_boundaries
     built, bounds = _receiving(flows, year, reason, level)
+    warnings = _cached(
+        f"receiving-{year}", lambda: records(receiving_areas(flows, get_store(), year=year))
+    )
+    rows, paging = _page(warnings, show_all, page)
     query = _query(aar=year, aarsag=_reason_word(reason), niveau=level_word)
     return render_template(
         "flows/flows_receiving.html",
@@ -170,7 +261,9 @@ def receiving_page():
         built=built,
         bounds=bounds,
         colours=RECEIVING_COLOURS,
-        warning_list=records(receiving_areas(flows, get_store(), year=year)),
+        warning_list=rows,
+        paging=paging,
+        page_query=query,
         script_url=url_for("flows_pages.receiving_script", **query, v=get_store().data_version),
     )
 
@@ -197,8 +290,14 @@ def origin_page(slug: str):
     _require_origin(flows, slug)
     year, reason = _filters(flows)
     level_word = choice("niveau", LEVEL_WORDS, "omraade")
+    show_all, page = _paging()
     table, (built, skipped) = _origin(flows, slug, year, reason, LEVEL_WORDS[level_word])
+    all_rows = records(table)
+    rows, paging = _page(all_rows, show_all, page)
     query = _query(aar=year, aarsag=_reason_word(reason), niveau=level_word)
+    total = records(
+        flow_totals(flows, LEVEL_WORDS[level_word], year=year, reason=reason, origin=slug)
+    )[0]
     return render_template(
         "flows/flows_origin.html",
         **_common(flows),
@@ -207,13 +306,16 @@ def origin_page(slug: str):
         year=year,
         reason=reason,
         level_word=level_word,
-        table=records(table),
-        total=records(
-            flow_totals(flows, LEVEL_WORDS[level_word], year=year, reason=reason, origin=slug)
-        )[0],
+        table=rows,
+        paging=paging,
+        page_query=query,
+        visible_sum=_visible_sum(all_rows),
+        total=total,
         shares=records(destination_shares(flows, slug, year=year, reason=reason)),
         distances=records(distance_distribution(flows, slug, year=year, reason=reason)),
         reasons=records(reason_split(flows, slug, year=year)),
+        series=_cached(f"series-{slug}", lambda: _series(flows, slug)),
+        profiles=_profiles(flows, slug, reason),
         band_labels=BAND_LABELS_DA,
         built=built,
         skipped=skipped,
