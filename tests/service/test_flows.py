@@ -260,3 +260,16 @@ def test_flow_responses_match_the_openapi_description(flows_store, path):
 
     app = create_app({"STORE_PATH": str(flows_store), "ACCESS_LOG": False, "TESTING": True})
     fuzz(operations(app)[f"GET {path}"], max_examples=15)
+
+
+@pytest.mark.parametrize(
+    "url", ["/flytninger", f"/flytninger/{ORIGIN}?vis=alle", "/flytninger/modtagere?niveau=kommune"]
+)
+def test_flows_pages_are_held_in_the_response_cache(flows_client, url):
+    app = flows_client.application
+    first = flows_client.get(url)
+    assert first.status_code == 200
+    version = app.extensions["omraadekort.store"].data_version
+    path, _, query = url.partition("?")
+    cached = app.extensions["omraadekort.responses"].get((f"{path}?{query}", version))
+    assert cached is not None and cached.body == first.get_data()
