@@ -86,8 +86,15 @@ def main() -> None:
             with app.test_request_context(url):
                 from flask import request
 
-                key = (request.full_path, Store(path).data_version)
-            cached = responses.get(key) is not None
+                from service.http.fastpath import request_key
+
+                namespace, _version = app.extensions["omraadekort.namespace"].current()
+                key = request_key(
+                    request.environ,
+                    include_host=not app.config["PUBLIC_BASE_URL"],
+                    negotiate_language=bool(app.config["NEGOTIATE_LANGUAGE"]),
+                )
+            cached = responses.get(namespace, key) is not None
             worst_html, worst_all = max(worst_html, len(html)), max(worst_all, total)
             if len(html) > HTML_LIMIT or total > PAGE_LIMIT or not cached:
                 over.append(url)
