@@ -52,6 +52,7 @@ from geo.relocation.join import (
 )
 from geo.store import Store
 from indicators.categories import LABELS_DA, SEVERITY
+from indicators.rules import Verdict
 
 ALL = "*"
 LEVELS = ("area-area", "area-municipality", "municipality-municipality")
@@ -108,13 +109,16 @@ class FlowData:
 
     @property
     def threshold(self) -> int:
+        """The smallest count published."""
         return self.protection.threshold
 
     @property
     def dims(self) -> list[Dimension]:
+        """The cube's axes: year, reason, origin, destination."""
         return self.protection.cube.dims
 
     def index(self, year: str, reason: str, origin: str, dest: str) -> tuple[int, ...]:
+        """The cube index of a (year, reason, origin, destination) cell."""
         y, r, o, d = self.dims
         return (y.index[year], r.index[reason], o.index[origin], d.index[dest])
 
@@ -128,23 +132,28 @@ class FlowData:
         return value, self.protection.value(i)
 
     def has(self, axis: int, node: str) -> bool:
+        """True when ``axis`` has the node ``node``."""
         return node in self.dims[axis].index
 
     def leaves(self, axis: int, prefix: str | None = None) -> list[str]:
+        """The leaf nodes of ``axis`` (optionally those starting with ``prefix``)."""
         dim = self.dims[axis]
         out = [n for i, n in enumerate(dim.nodes) if dim.is_leaf(i)]
         return [n for n in out if prefix is None or n.startswith(prefix)]
 
     def groups(self, axis: int) -> list[str]:
+        """The municipality group nodes (``m:…``) of ``axis``."""
         return [n for n in self.dims[axis].nodes if n.startswith("m:")]
 
     def category(self, move_year: int, area_id: str) -> str | None:
+        """The area's most severe category on the list in force when the move happened."""
         list_year = list_in_force(move_year, self.list_years)
         if list_year is None:
             return None
         return self.categories.get((list_year, area_id))
 
     def year_node(self, year: int | None) -> str:
+        """The year axis node of ``year`` (all years for None)."""
         return ALL if year is None else str(year)
 
 
@@ -406,9 +415,9 @@ def protection_table(
 
 
 def _stored(cube: Cube, cells: np.ndarray, threshold: int, publishable: np.ndarray) -> Protection:
-    suppressed = np.zeros(cube.values.size, dtype=bool)
-    suppressed[cells] = True
-    suppressed = suppressed.reshape(cube.values.shape)
+    flat = np.zeros(cube.values.size, dtype=bool)
+    flat[cells] = True
+    suppressed = flat.reshape(cube.values.shape)
     primary = publishable & (cube.values > 0) & (cube.values < threshold)
     return Protection(cube, threshold, suppressed, primary, notes=["stored at import"])
 
@@ -1056,6 +1065,9 @@ def receiving_areas(flows: FlowData, store: Store, *, year: int | None = None) -
                     f"{baseline}: nærmeste listeår med værdier (tilflytningen begyndte i {first}, "
                     f"listen i kraft var {ideal})"
                 )
+            assert latest is not None  # value_years is not empty here
+            then: Verdict | None
+            now: Verdict | None
             try:
                 then = assess_area(store, area_id, baseline)
                 now = assess_area(store, area_id, latest)

@@ -77,9 +77,9 @@ def flow_features(flows: FlowData, table: pd.DataFrame) -> tuple[gpd.GeoDataFram
             continue
         drawable.append((row, np.array(o), np.array(d)))
     line_widths = widths(np.array([int(r.movers) for r, _o, _d in drawable]))
-    for (row, o, d), width in zip(drawable, line_widths, strict=True):
-        curve = bezier(o, d)
-        distance = float(np.hypot(*(d - o)))
+    for (row, start, end), width in zip(drawable, line_widths, strict=True):
+        curve = bezier(start, end)
+        distance = float(np.hypot(*(end - start)))
         head = arrowhead(curve, min(max(distance * 0.12, 400.0), 4000.0) * (0.6 + width / 14))
         base = {
             "origin_id": row.origin_id,
@@ -179,6 +179,7 @@ def receiving_layer(
 def receiving_map_data(
     store: Store, layer: gpd.GeoDataFrame, *, zoom: int = NATIONAL_ZOOM
 ) -> MapData:
+    """The map data of the receiving-areas choropleth: ``layer`` over the outline."""
     outline = store.read("outline")
     extent = outline if len(outline) else layer
     bounds = wgs84_bounds(extent) if len(extent) else DENMARK_BOUNDS
