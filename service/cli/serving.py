@@ -14,18 +14,20 @@ from geo.store import Store
 from service.cli.common import open_store, store_option
 
 SERVERS = ("granian", "gunicorn-gthread", "gunicorn-sync")
-DEFAULT_SERVER = "gunicorn-gthread"
+DEFAULT_SERVER = "granian"
 
 
 def server_command(server: str, host: str, port: int, workers: int | None) -> list[str]:
     """The command line of a production server for ``service:create_app``.
 
-    gunicorn gthread (2 × cores + 1 workers × 4 threads) is the default: it keeps every
-    behaviour of ``tests/service/test_servers.py`` (headers, access log, /healthz, graceful
-    restart on SIGHUP, clean stop on SIGTERM). granian (WSGI, Rust HTTP; one worker per core,
-    4 threads each) served the cached embed several times faster in ``bench/serving.py`` but
-    did not restart gracefully on SIGHUP nor stop on SIGTERM afterwards on this machine
-    (README, Performance), so it is selectable, not the default. gunicorn sync is selectable.
+    granian (WSGI, Rust HTTP; one worker per core, 4 threads each) is the default: it
+    served the cached embed fastest in ``bench/serving.py`` (README, Performance) and keeps
+    every behaviour of ``tests/service/test_servers.py`` (headers, access log, /healthz,
+    graceful restart on SIGHUP — one worker at a time — and a clean stop on SIGTERM). A
+    worker that receives its SIGTERM while it is still booting (a stop during a restart)
+    misses it, so ``--workers-kill-timeout`` ends such a worker after 20 s, as gunicorn's
+    graceful timeout does. gunicorn gthread (2 × cores + 1 workers × 4 threads) and gunicorn
+    sync stay selectable.
     """
     cores = os.cpu_count() or 1
     here = Path(sys.executable).parent  # the servers installed beside this Python
@@ -42,6 +44,10 @@ def server_command(server: str, host: str, port: int, workers: int | None) -> li
             str(workers or cores),
             "--blocking-threads",
             "4",
+            # a worker that missed its SIGTERM (sent while it was still booting) is killed
+            # after this long instead of holding the stop or the restart forever
+            "--workers-kill-timeout",
+            "20",
             "--log-level",
             "warning",
             "--factory",

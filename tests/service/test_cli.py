@@ -1,14 +1,23 @@
-"""The command line's `serve` finds gunicorn without an activated virtualenv."""
+"""The command line's `serve` finds its server without an activated virtualenv."""
 
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from service.cli import cli
 
 
-def test_serve_execs_the_gunicorn_beside_this_python(monkeypatch, store_path):
+@pytest.mark.parametrize(
+    ("options", "program", "app"),
+    [
+        ([], "granian", "service:create_app"),
+        (["--server", "gunicorn-gthread"], "gunicorn", "service:create_app()"),
+        (["--server", "gunicorn-sync"], "gunicorn", "service:create_app()"),
+    ],
+)
+def test_serve_execs_the_server_beside_this_python(monkeypatch, store_path, options, program, app):
     called = {}
 
     def fake_execvp(file, args):
@@ -17,10 +26,11 @@ def test_serve_execs_the_gunicorn_beside_this_python(monkeypatch, store_path):
     monkeypatch.setattr(os, "execvp", fake_execvp)
     monkeypatch.setenv("PATH", "/nonexistent")  # as from a shell without the venv activated
     result = CliRunner().invoke(
-        cli, ["serve", "--store", str(store_path), "--port", "8123", "--no-warm"]
+        cli, ["serve", "--store", str(store_path), "--port", "8123", "--no-warm", *options]
     )
     assert result.exit_code == 0, result.output
     assert Path(called["file"]).is_file(), called["file"]
-    assert Path(called["file"]).name == "gunicorn"
-    assert "127.0.0.1:8123" in called["args"]
-    assert "service:create_app()" in called["args"]
+    assert Path(called["file"]).name == program
+    line = " ".join(called["args"])
+    assert "--bind 127.0.0.1:8123" in line or "--host 127.0.0.1 --port 8123" in line
+    assert app in called["args"]

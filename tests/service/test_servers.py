@@ -1,6 +1,6 @@
 """The production servers of ``omraadekort serve`` keep the service's behaviour over real HTTP.
 
-For the default (gunicorn gthread), and granian, which fails the restart: security and
+For the default (granian) and gunicorn gthread: security and
 caching headers, gzip and 304 through the fast path, the JSON access log, /healthz, a graceful
 restart (SIGHUP) that drops no request, and a clean stop on SIGTERM.
 """
@@ -53,17 +53,7 @@ def store(tmp_path_factory) -> Store:
 
 @pytest.mark.parametrize(
     "server",
-    [
-        "gunicorn-gthread",
-        pytest.param(
-            "granian",
-            marks=pytest.mark.xfail(
-                reason="granian 2.8: SIGHUP did not restart gracefully and SIGTERM did not stop "
-                "it afterwards (README, Performance); why it is not the serve default",
-                strict=False,
-            ),
-        ),
-    ],
+    ["granian", "gunicorn-gthread"],
 )
 def test_server_keeps_the_behaviour(store, tmp_path, server):
     port = _port()
