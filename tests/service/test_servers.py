@@ -59,7 +59,12 @@ def test_server_keeps_the_behaviour(store, tmp_path, server):
     port = _port()
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "stderr.log"
-    env = {**os.environ, "OMRAADEKORT_WARM_ON_NEW_VERSION": "false"}
+    env = {
+        **os.environ,
+        "OMRAADEKORT_WARM_ON_NEW_VERSION": "false",
+        # each server starts cold: the cache beside the module's store is not shared
+        "OMRAADEKORT_RESPONSE_CACHE_DIR": str(tmp_path / "cache"),
+    }
     command = [str(Path(sys.executable).with_name("omraadekort")), "serve", "--store"]
     command += [str(store.path), "--port", str(port), "--server", server, "--workers", "2"]
     with log.open("w") as stderr:
