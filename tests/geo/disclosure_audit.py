@@ -2,8 +2,10 @@
 
 The attacker knows every published cell and every sum relation of the cube (each subtotal and
 total equals the sum of its parts, along every axis). From these they solve for the suppressed
-cells: exactly by linear algebra (:func:`determined_cells`), and with the knowledge that no
-count is negative (:func:`interval`, a linear programme per cell).
+cells: exactly by linear algebra (:func:`determined_cells`), and by a linear programme per cell
+(:func:`interval`) that also uses that no count is negative and that a cell a view shows as
+suppressed holds at least 1 (zeros are published, so "skjult" means "not zero"). Written with
+dense matrices and ``scipy.optimize.linprog``, sharing no code with ``geo.relocation.audit``.
 """
 
 from __future__ import annotations
@@ -61,8 +63,14 @@ def determined_cells(cube, suppressed: np.ndarray) -> np.ndarray:
     return unknown[fixed]
 
 
-def interval(cube, suppressed: np.ndarray, cell_flat: int) -> tuple[float, float]:
-    """Smallest and largest value of one suppressed cell consistent with what is published."""
+def interval(
+    cube, suppressed: np.ndarray, cell_flat: int, shown: np.ndarray | None = None
+) -> tuple[float, float]:
+    """Smallest and largest value of one suppressed cell consistent with what is published.
+
+    ``shown`` (bool, cube shape) marks the cells a view lists: hidden ones among them are
+    known to hold at least 1. Without it the attacker knows only non-negativity.
+    """
     a = constraint_matrix(cube)
     values = cube.values.ravel().astype(float)
     unknown = np.flatnonzero(suppressed.ravel())
@@ -73,7 +81,8 @@ def interval(cube, suppressed: np.ndarray, cell_flat: int) -> tuple[float, float
     target = int(np.flatnonzero(unknown == cell_flat)[0])
     c = np.zeros(len(unknown))
     c[target] = 1.0
-    bounds = [(0, None)] * len(unknown)
+    at_least = np.zeros(len(unknown)) if shown is None else shown.ravel()[unknown].astype(float)
+    bounds = [(lo, None) for lo in at_least]
     low = linprog(c, A_eq=a_u[keep], b_eq=rhs[keep], bounds=bounds, method="highs")
     high = linprog(-c, A_eq=a_u[keep], b_eq=rhs[keep], bounds=bounds, method="highs")
     assert low.status == 0, low.message
@@ -81,3 +90,9 @@ def interval(cube, suppressed: np.ndarray, cell_flat: int) -> tuple[float, float
         return float(low.fun), float("inf")
     assert high.status == 0, high.message
     return float(low.fun), float(-high.fun)
+
+
+def layout_floor(cube, shown: np.ndarray, cell_flat: int) -> float:
+    """The attacker's minimum for a cell when every cell with movers is hidden (zeros shown)."""
+    hidden = ~shown | (cube.values > 0)
+    return interval(cube, hidden, cell_flat, shown)[0]
