@@ -50,6 +50,7 @@ failure names the cell and its interval.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -59,6 +60,7 @@ from scipy import sparse
 from geo.relocation.disclosure import Cube
 
 EPS = 1e-6
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -100,9 +102,11 @@ class AuditReport:
 
     @property
     def ok(self) -> bool:
+        """True when no cell failed."""
         return not self.failures
 
     def summary(self) -> str:
+        """The report as text: a head line and the first 50 failures."""
         head = (
             f"disclosure audit (threshold {self.threshold}): {self.checked} cells with 1–"
             f"{self.threshold - 1} persons checked, {len(self.failures)} too narrow; "
@@ -169,6 +173,24 @@ def layout_floor(cube: Cube, publishable: np.ndarray) -> np.ndarray:
     return floor
 
 
+def _quiet_highs(highspy):
+    """A HiGHS instance without its banner on standard output (it prints on construction)."""
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
 class AttackerModel:
     """The attacker's linear system over the hidden cells, as one warm-started HiGHS model."""
 
@@ -199,8 +221,7 @@ class AttackerModel:
         self.lower = np.where(publishable.ravel()[unknown], 1.0, 0.0)
         self.n = len(unknown)
         self.solves = 0
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = _quiet_highs(highspy)
         h.setOptionValue("random_seed", 0)
         inf = highspy.kHighsInf
         self.inf = inf
@@ -273,6 +294,7 @@ def _certify(
     targets: np.ndarray,
     maximise: bool,
     cap: float | None,
+    limit: int | None = None,
 ) -> dict[int, float]:
     """Cells (by column) that batches cannot certify, with their exact bound.
 
@@ -285,11 +307,15 @@ def _certify(
             break
         got = x[columns[pending]]
         done = got >= targets[pending] - EPS if maximise else got <= targets[pending] + EPS
-        if not done.any():
-            break
+        side = "up" if maximise else "down"
+        log.debug("batch (%s): %d of %d certified", side, done.sum(), len(pending))
         pending = pending[~done]
+        if done.sum() < 0.1 * (len(pending) + done.sum()):
+            break  # little progress: most of the rest need their own programme
     out: dict[int, float] = {}
     for i in pending:
+        if limit is not None and len(out) >= limit:
+            break
         status, x, objective = model.solve(columns[i : i + 1], maximise, None)
         if status == "unbounded":
             value = float("inf") if maximise else float("-inf")
@@ -317,6 +343,7 @@ def audit(
     suppressed: np.ndarray,
     threshold: int,
     relations_matrix: sparse.csr_matrix | None = None,
+    max_failures: int | None = None,
 ) -> AuditReport:
     """Check the protection requirement for every small cell (see the module docstring).
 
@@ -324,6 +351,7 @@ def audit(
     (every cell that is not publishable counts as not shown). Returns a report whose
     ``failures`` name every cell the attacker narrows down too far, every published cell below
     the threshold, and every zero shown as suppressed (which would make "suppressed" a lie).
+    With ``max_failures`` the audit stops looking once it has found that many on a side.
     """
     start = time.perf_counter()
     values = cube.values
@@ -361,11 +389,16 @@ def audit(
 
     # Upper side: some table consistent with everything published has the cell ≥ threshold.
     too_low = _certify(
-        model, columns, np.full(len(columns), float(threshold)), True, float(threshold)
+        model,
+        columns,
+        np.full(len(columns), float(threshold)),
+        True,
+        float(threshold),
+        max_failures,
     )
     # Lower side: some table has the cell ≤ max(1, layout floor).
     targets = np.maximum(1.0, floor)
-    too_high = _certify(model, columns, targets, False, None)
+    too_high = _certify(model, columns, targets, False, None, max_failures)
     floored = int((floor > 1).sum())
     if too_high:
         # The cheap floor is an under-estimate; the exact one is the attacker's minimum when

@@ -4,7 +4,7 @@ Every command takes ``--store PATH`` (or the ``OMRAADEKORT_STORE`` environment v
 the default is ``var/omraadekort.gpkg`` in the repository. One module per group of commands:
 ``store`` (build-store, info), ``serving`` (serve, warm), ``imports`` (boundaries,
 designations, indicators), ``parcels`` (import-parcels: official boundaries), ``moves``
-(import-moves, demo-moves, join-moves), ``export`` (export-embeds).
+(import-moves, demo-moves, join-moves, audit-disclosure), ``export`` (export-embeds).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ for _command in (
     moves.import_moves_cmd,
     moves.demo_moves_cmd,
     moves.join_moves_cmd,
+    moves.audit_disclosure_cmd,
     store.info,
     serving.serve,
     serving.warm_cmd,

@@ -96,3 +96,56 @@ def join_moves_cmd(store_path, dask_scheduler):
     for note in counts.notes:
         click.echo(f"  note: {note}")
     refresh_export(store)
+
+
+@click.command("audit-disclosure")
+@store_option
+@click.option(
+    "--threshold",
+    default=None,
+    type=int,
+    help="Smallest publishable count (default: OMRAADEKORT_MIN_PUBLISHED_COUNT, else 5).",
+)
+@click.option(
+    "--max-failures",
+    default=20,
+    show_default=True,
+    type=int,
+    help="Stop after this many failing cells on a side (0: find them all).",
+)
+def audit_disclosure_cmd(store_path, threshold, max_failures):
+    """Audit the published relocation flows as an attacker would: for every cell with fewer
+    persons than the threshold, the interval derivable from everything published (every view,
+    every sum, non-negativity, suppressed ⇒ at least 1) must reach the threshold and 1. Exits
+    with status 1, naming the cells, when any interval is too narrow."""
+    from geo.relocation.analyses import load_flows, publishable_cells, stored_threshold
+    from geo.relocation.audit import audit
+    from geo.relocation.disclosure import check_threshold
+    from geo.relocation.publication import flow_views, information_loss
+
+    try:
+        threshold = stored_threshold() if threshold is None else check_threshold(threshold)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    store = open_store(store_path)
+    flows = load_flows(store, threshold)
+    if flows is None:
+        click.echo("the store has no moves: no flows are published")
+        return
+    protection = flows.protection
+    cube = protection.cube
+    report = audit(
+        cube,
+        publishable_cells(cube.dims),
+        protection.suppressed,
+        threshold,
+        max_failures=max_failures or None,
+    )
+    click.echo(report.summary())
+    click.echo("information loss:")
+    for loss in information_loss(cube, protection.suppressed, flow_views(cube.dims)):
+        click.echo(f"  {loss.line()}")
+    if not report.ok:
+        raise click.ClickException(
+            f"{len(report.failures)} cells fail the disclosure audit; do not publish this store"
+        )
