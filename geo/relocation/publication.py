@@ -149,9 +149,9 @@ def protect_flows(
     cube: Cube, threshold: int, publishable: np.ndarray
 ) -> tuple[Protection, AuditReport, list[ViewLoss]]:
     """Protect, audit, and measure; :class:`DisclosureRefused` if the audit fails."""
-    from geo.relocation.disclosure import protect
+    from geo.relocation.disclosure import protect_audited
 
-    protection = protect(cube, threshold, publishable)
+    protection = protect_audited(cube, threshold, publishable)
     report = audit(cube, publishable, protection.suppressed, threshold)
     if not report.ok:
         raise DisclosureRefused(report)
