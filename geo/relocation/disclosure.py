@@ -732,6 +732,7 @@ def protect_audited(
     publishable: np.ndarray | None = None,
     *,
     time_limit: float = MILP_TIME_LIMIT,
+    deadline: float | None = None,
 ) -> Protection:
     """Choose the cells to hide so that every small cell passes the attacker's audit.
 
@@ -758,8 +759,16 @@ def protect_audited(
     ``publishable`` (bool, cube shape; default all) marks the cells some view can show; the
     others are never published and count as hidden (known only to be ≥ 0). Zeros are always
     published. In the result ``suppressed`` is True for every cell that is not published.
+    ``deadline`` (a ``time.monotonic()`` value) raises :class:`TimeoutError` once passed,
+    checked between programmes.
     """
+    import time
+
     from geo.relocation.audit import audit, relations
+
+    def check_deadline() -> None:
+        if deadline is not None and time.monotonic() > deadline:
+            raise TimeoutError("disclosure protection ran past its deadline")
 
     threshold = check_threshold(threshold)
     values = cube.values
@@ -774,6 +783,7 @@ def protect_audited(
     notes: list[str] = []
     repairs = 0
     for _round in range(MAX_ROUNDS):
+        check_deadline()
         report = audit(cube, publishable, hidden.reshape(values.shape), threshold, a)
         if report.ok:
             break
@@ -793,6 +803,7 @@ def protect_audited(
             key=lambda r: (-int(values.ravel()[r.cell]), r.cell),
         )
         for repair in order:
+            check_deadline()
             hidden[repairer.solve(repair, hidden)] = True
             repairs += 1
     else:  # pragma: no cover - every round hides at least one more cell
