@@ -166,7 +166,7 @@ def layout_floor(cube: Cube, publishable: np.ndarray) -> np.ndarray:
                     below = np.take(floor, kids, axis=axis).sum(axis=axis)
                     current = np.take(floor, p, axis=axis)
                     if (below > current).any():
-                        index = [slice(None)] * floor.ndim
+                        index: list[slice | int] = [slice(None)] * floor.ndim
                         index[axis] = p
                         floor[tuple(index)] = np.maximum(current, below)
                         changed = True

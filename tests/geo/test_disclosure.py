@@ -96,7 +96,7 @@ def _protected(table):
 
 
 # Each example solves a few dozen linear programmes: a modest count, marked slow.
-PROPERTY = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.mark.slow
