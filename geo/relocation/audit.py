@@ -43,9 +43,9 @@ One HiGHS model (``highspy``) of the attacker's system: one column per hidden ce
 per sum relation that involves a hidden cell (published cells moved to the right-hand side).
 Batches first: maximising the sum of the not yet certified cells, each capped at the
 threshold, certifies every cell that reaches it in the optimum (a feasible point of the
-attacker's system is a proof); the same for the lower side. The cells no batch certifies get
-an LP of their own (warm-started), which either certifies them or gives their exact bound: a
-failure names the cell and its interval.
+attacker's system is a proof); the same for the lower side. A batch that makes little
+progress is halved, down to single cells, whose own (warm-started) programme either certifies
+them or gives their exact bound: a failure names the cell and its interval.
 """
 
 from __future__ import annotations
@@ -296,37 +296,59 @@ def _certify(
     cap: float | None,
     limit: int | None = None,
 ) -> dict[int, float]:
-    """Cells (by column) that batches cannot certify, with their exact bound.
+    """Cells (by position in ``columns``) that fail, with their exact bound.
 
-    Maximising: certified when a feasible point has the cell ≥ target. Minimising: ≤ target.
+    Maximising: a cell is certified when a feasible point has it ≥ target; minimising: ≤
+    target. Every solution certifies every cell it reaches. A group that makes little
+    progress is halved, so cells that fail are isolated with few programmes and get one of
+    their own, which gives their exact bound.
     """
-    pending = np.arange(len(columns))
-    while len(pending) > 1:
-        status, x, _ = model.solve(columns[pending], maximise, cap)
-        if status != "optimal" or x is None:
-            break
-        got = x[columns[pending]]
-        done = got >= targets[pending] - EPS if maximise else got <= targets[pending] + EPS
-        side = "up" if maximise else "down"
-        log.debug("batch (%s): %d of %d certified", side, done.sum(), len(pending))
-        pending = pending[~done]
-        if done.sum() < 0.1 * (len(pending) + done.sum()):
-            break  # little progress: most of the rest need their own programme
+    certified = np.zeros(len(columns), dtype=bool)
+
+    def mark(x: np.ndarray) -> None:
+        got = x[columns]
+        certified[:] |= got >= targets - EPS if maximise else got <= targets + EPS
+
     out: dict[int, float] = {}
-    for i in pending:
+    stack = [np.arange(len(columns))]
+    while stack:
         if limit is not None and len(out) >= limit:
             break
-        status, x, objective = model.solve(columns[i : i + 1], maximise, None)
-        if status == "unbounded":
-            value = float("inf") if maximise else float("-inf")
-        elif status != "optimal" or x is None:
-            out[int(i)] = float("nan")
+        group = stack.pop()
+        group = group[~certified[group]]
+        if len(group) == 0:
             continue
+        if len(group) == 1:
+            i = int(group[0])
+            status, x, objective = model.solve(columns[i : i + 1], maximise, None)
+            if status == "unbounded":
+                value = float("inf") if maximise else float("-inf")
+            elif status != "optimal" or x is None:
+                out[i] = float("nan")
+                continue
+            else:
+                value = objective
+                mark(x)
+            ok = value >= targets[i] - EPS if maximise else value <= targets[i] + EPS
+            if not ok:
+                out[i] = value
+            continue
+        status, x, _ = model.solve(columns[group], maximise, cap)
+        before = int(certified[group].sum())
+        if status == "optimal" and x is not None:
+            mark(x)
+        rest = group[~certified[group]]
+        progress = int(certified[group].sum()) - before
+        side = "up" if maximise else "down"
+        log.debug("batch (%s): %d of %d certified", side, progress, len(group))
+        if len(rest) == 0:
+            continue
+        if progress >= 0.1 * len(group):
+            stack.append(rest)
         else:
-            value = objective
-        ok = value >= targets[i] - EPS if maximise else value <= targets[i] + EPS
-        if not ok:
-            out[int(i)] = value
+            half = len(rest) // 2
+            stack.append(rest[half:])
+            stack.append(rest[:half])
     return out
 
 
@@ -405,7 +427,9 @@ def audit(
         # every cell with movers is hidden.
         everything = AttackerModel(cube, publishable, publishable & (values > 0) | suppressed, a)
         for i, low in list(too_high.items()):
-            status, _x, exact = everything.solve(columns[i : i + 1], False, None)
+            status, _x, exact = everything.solve(
+                everything.column[sensitive[i : i + 1]], False, None
+            )
             if status == "optimal" and low <= max(1.0, exact) + EPS:
                 floored += int(floor[i] <= 1)
                 del too_high[i]

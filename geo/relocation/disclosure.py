@@ -650,7 +650,8 @@ class _Repairer:
         m, k = len(movable), int(candidate.sum())
         sub = self.a[:, movable].tocsr()
         sub = sub[np.diff(sub.indptr) > 0]
-        cap = float(self.threshold)
+        # No cell needs to rise by more than the largest count plus the threshold.
+        cap = float(self.threshold + values.max())
         low = -(values[movable] - publishable[movable]).astype(np.float64)  # stay ≥ 1 if shown
         high = np.full(m, cap)
         low_free = np.where(candidate, -np.inf, low)
@@ -658,7 +659,7 @@ class _Repairer:
         target = int(np.flatnonzero(movable == repair.cell)[0])
         sides = []
         if repair.upper:
-            sides.append(cap - values[repair.cell])
+            sides.append(float(self.threshold) - values[repair.cell])
         if repair.lower_target is not None:
             sides.append(repair.lower_target - values[repair.cell])
         n_sides = len(sides)

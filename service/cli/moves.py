@@ -19,6 +19,20 @@ dask_option = click.option(
 )
 
 
+def _echo_disclosure(store) -> None:
+    """Print the information loss of the stored protection, per view."""
+    from geo.relocation.analyses import load_flows, stored_threshold
+    from geo.relocation.publication import flow_views, information_loss
+
+    flows = load_flows(store, stored_threshold())
+    if flows is None:
+        return
+    cube = flows.protection.cube
+    click.echo(f"disclosure control (threshold {flows.threshold}), hidden per view:")
+    for loss in information_loss(cube, flows.protection.suppressed, flow_views(cube.dims)):
+        click.echo(f"  {loss.line()}")
+
+
 @click.command("import-moves")
 @store_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=True))
@@ -54,6 +68,7 @@ def import_moves_cmd(store_path, file, crs, source, dask_scheduler):
     finally:
         progress.close()
     click.echo(f"{file}: {result.summary()}")
+    _echo_disclosure(store)
     refresh_export(store)
 
 
@@ -74,6 +89,7 @@ def demo_moves_cmd(store_path, seed, n):
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"syntetiske eksempeldata (seed {seed}): {result.summary()}")
+    _echo_disclosure(store)
     refresh_export(store)
 
 
@@ -95,6 +111,7 @@ def join_moves_cmd(store_path, dask_scheduler):
     )
     for note in counts.notes:
         click.echo(f"  note: {note}")
+    _echo_disclosure(store)
     refresh_export(store)
 
 

@@ -172,4 +172,21 @@ def municipality_script(code: str):
 def about():
     store = get_store()
     provenance = store.read("provenance").to_dict("records")
-    return render_template("pages/about.html", provenance=provenance, meta=store.meta())
+    return render_template(
+        "pages/about.html",
+        provenance=provenance,
+        meta=store.meta(),
+        disclosure_losses=_disclosure_losses(),
+    )
+
+
+def _disclosure_losses() -> list:
+    """Cells and persons hidden per view of the relocation flows (empty without moves)."""
+    from geo.relocation.publication import flow_views, information_loss
+    from service.store_access import get_flows
+
+    flows = get_flows(required=False)
+    if flows is None:
+        return []
+    cube = flows.protection.cube
+    return information_loss(cube, flows.protection.suppressed, flow_views(cube.dims))
