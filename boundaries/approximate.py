@@ -41,7 +41,8 @@ def approximate_areas(
     areas
         area_id, name, municipality_code.
     locations
-        area_id, lat, lon, precision_class, uncertainty_m, precision_note, source.
+        area_id, lat, lon, precision_class, uncertainty_m, precision_note, source_url,
+        source_label (short Danish link text), read_via (where the figure was read).
     towns
         code, town, town_lat, town_lon, town_source.
     """
@@ -80,7 +81,11 @@ def approximate_areas(
                 + frame["town"].fillna("")
                 + "); the estate's own location is not known",
             ),
-            "location_source": frame["source"].where(own, frame["town_source"]),
+            "location_source": frame["source_url"].where(own, frame["town_source"]),
+            "location_source_label": frame["source_label"].where(
+                own, "Koordinat for " + frame["town"].fillna("") + " (bydatasæt)"
+            ),
+            "location_read_via": frame["read_via"].where(own, frame["town_source"]),
         },
         geometry=geometry,
         crs=STORE_CRS,
@@ -89,5 +94,7 @@ def approximate_areas(
     out.loc[~located, "location_precision"] = "unknown"
     out.loc[~located, "location_note"] = "no location known for the area or its municipality"
     out.loc[~located, "location_source"] = ""
+    out.loc[~located, "location_source_label"] = ""
+    out.loc[~located, "location_read_via"] = ""
     out.loc[town, "uncertainty_m"] = TOWN_RADIUS_M
     return out

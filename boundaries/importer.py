@@ -509,6 +509,8 @@ def _import_areas(
     areas.loc[hit, "uncertainty_m"] = np.nan
     areas.loc[hit, "location_note"] = f"boundary imported from {data.path.name}"
     areas.loc[hit, "location_source"] = source or data.path.name
+    areas.loc[hit, "location_source_label"] = source or data.path.name
+    areas.loc[hit, "location_read_via"] = source or data.path.name
     areas = areas.sort_values("area_id").reset_index(drop=True)
 
     with store.transaction() as w:

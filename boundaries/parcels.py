@@ -60,6 +60,8 @@ BOUNDARY_COLUMNS = (
     "uncertainty_m",
     "location_note",
     "location_source",
+    "location_source_label",
+    "location_read_via",
     "boundary_order",
     "boundary_order_date",
     "boundary_valid_from",
@@ -489,6 +491,8 @@ def _version_rows(
                 for a in results
             ],
             "location_source": source,
+            "location_source_label": f"Bilag 1 til {label}",
+            "location_read_via": source,
             "boundary_order": label,
             "boundary_order_date": order.date,
             "boundary_valid_from": valid_from,

@@ -141,7 +141,7 @@ def download_table(store: Store, year: int) -> gpd.GeoDataFrame:
 
     Columns: area_id, name, municipality_code, municipality_name, year, categories
     (``;``-joined), most_severe_category, boundary_source, boundary_note, uncertainty_m,
-    location_source, designation_sources, then one column per indicator code with the value
+    location_source, location_source_label, location_read_via, designation_sources, then one column per indicator code with the value
     of that year (empty where the store has none) — geometry in EPSG:25832.
     """
     areas = areas_for_year(store, year)
@@ -161,6 +161,8 @@ def download_table(store: Store, year: int) -> gpd.GeoDataFrame:
             "boundary_note": areas["boundary_note"],
             "uncertainty_m": areas["uncertainty_m"],
             "location_source": areas["location_source"],
+            "location_source_label": areas.get("location_source_label"),
+            "location_read_via": areas.get("location_read_via"),
             "designation_sources": areas["area_id"].map(sources),
         },
         geometry=areas.geometry.values,

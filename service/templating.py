@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 from indicators.catalogue import CATALOGUE
 from service.assets import vendor_url
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["source_items"] = source_items
     app.jinja_env.filters["source_host"] = source_host
     app.jinja_env.filters["dato"] = danish_date
+    app.jinja_env.globals["source_link"] = source_link
 
 
 MONTHS_DA = (
@@ -61,3 +63,16 @@ def source_host(url: str) -> str:
     """A short label for a source URL: its host without ``www.``."""
     host = url.split("/")[2] if "//" in url else url
     return host.removeprefix("www.")
+
+
+def source_link(url: object, label: object = None) -> Markup:
+    """A source as a link whose text is its short label (the host when there is none).
+
+    Never shows a raw URL as text: an entry that is not a URL is shown as plain text.
+    """
+    url_text = "" if url is None else str(url).strip()
+    label_text = "" if label is None or str(label) in ("", "nan", "None") else str(label)
+    if not url_text.startswith(("http://", "https://")):
+        return escape(label_text or url_text)
+    text = label_text or source_host(url_text)
+    return Markup('<a href="{}" rel="noopener">{}</a>').format(url_text, text)

@@ -63,6 +63,8 @@ def _area_properties(row: dict, year: int | None = None) -> dict:
         "boundary_order": clean(row.get("boundary_order")) or None,
         "boundary_valid_from": clean(row.get("boundary_valid_from")) or None,
         "boundary_cadastre_date": clean(row.get("boundary_cadastre_date")) or None,
+        "location_source_label": clean(row.get("location_source_label")) or None,
+        "location_read_via": clean(row.get("location_read_via")) or None,
         "url": url_for("pages.area_page", slug=row["area_id"], _external=False),
     }
     if year is not None:

@@ -88,6 +88,8 @@ SCHEMAS: dict = {
                 "description": "official boundaries: the date (ISO) of the cadastre the parcels "
                 "were taken from",
             },
+            "location_source_label": NULLABLE_STRING,
+            "location_read_via": NULLABLE_STRING,
             "url": {"type": "string"},
             "year": {"type": "integer"},
             "categories": {"type": "array", "items": {"type": "string", "enum": list(CATEGORIES)}},

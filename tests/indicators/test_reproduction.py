@@ -12,6 +12,7 @@ Every disagreement is explained; the figures here are the ones in the README and
 import pandas as pd
 import pytest
 
+from geo.naming import area_slug
 from indicators.classify import assess_area, official_categories
 from indicators.rules import evaluate, rule_for_year
 from indicators.rules.history import EXPLANATIONS, history_report_for_store
@@ -21,12 +22,70 @@ FLOOR = {"residents": 1000}
 
 
 def test_embedded_values_are_the_criteria_values_csv(default_store, shared_data):
-    """The embedded copy has every value of criteria_values.csv (and nothing else)."""
-    source = pd.read_csv(shared_data / "lists" / "criteria_values.csv")
+    """The embedded copy has every value of criteria_values.csv (and nothing else).
+
+    Compared value by value: (area, year, indicator, value) of each filled cell of the revised
+    list against the embedded rows. The columns map to catalogue codes; the 2024 shares of the
+    kombineret udlejning list are single-year shares and carry their own code.
+    """
+    source = pd.read_csv(shared_data / "lists" / "criteria_values.csv", dtype=str)
+    codes = {
+        "residents": {"residents"},
+        "nonwestern_share": {"nonwestern_share"},
+        "outside_labour_share": {"outside_labour_share", "outside_labour_share_1y"},
+        "convicted_ratio": {"convicted_ratio"},
+        "basic_education_share": {"basic_education_share"},
+        "income_ratio": {"income_ratio"},
+        "convicted_share_pct": {"convicted_share"},
+    }
+    expected = []
+    for _, row in source.iterrows():
+        for column, allowed in codes.items():
+            if isinstance(row[column], str) and row[column].strip():
+                year = int(row["year"]) if isinstance(row["year"], str) else None
+                expected.append(
+                    (
+                        area_slug(row["area_name"]),
+                        year,
+                        allowed,
+                        float(row[column]),
+                        row["source_url"],
+                    )
+                )
     frame = read_indicators(default_store)
     news = frame[frame["dataset"] == "criteria_values_news"]
-    cells = source.drop(columns=["year", "area_name", "source_url", "note"]).notna().sum().sum()
-    assert len(news) == cells == 24
+    embedded = [
+        (r.area_id, None if pd.isna(r.year) else int(r.year), r.code, float(r.value), r.source)
+        for r in news.itertuples()
+    ]
+    assert len(expected) == len(embedded) == 31
+    unmatched = list(embedded)
+    for area, year, allowed, value, url in expected:
+        hit = next(
+            (
+                e
+                for e in unmatched
+                if e[0] == area
+                and e[1] == year
+                and e[2] in allowed
+                and e[3] == value
+                and e[4] == url
+            ),
+            None,
+        )
+        assert hit is not None, (area, year, allowed, value)
+        unmatched.remove(hit)
+    assert unmatched == []
+
+
+def test_no_list_year_names_more_areas_than_its_official_count(default_store):
+    """The 2018 list names 36 udsatte areas (official 43); no year exceeds its count."""
+    designations = default_store.read("designations")
+    counts = default_store.read("list_counts")
+    named = designations.groupby(["year", "category"])["area_id"].nunique()
+    assert named[(2018, "udsat")] == 36
+    for row in counts.itertuples():
+        assert named.get((row.year, row.category), 0) <= row.count, row
 
 
 # -- (a) criteria values -> categories -------------------------------------------------------
@@ -239,19 +298,21 @@ def test_five_years_reproduces_every_year_the_lists_can_decide(report):
 
 
 def test_criteria_reproduction_totals(default_store):
-    """The figures of README and /om-reglerne: 8 (area, year) pairs with dated values, 26
-    category verdicts, 5 agree, none disagrees, 21 undetermined (values not published, or
+    """The figures of README and /om-reglerne: 13 (area, year) pairs with dated values, 43
+    category verdicts, 7 agree, none disagrees, 36 undetermined (values not published, or
     the official udsat/forebyggelse list incomplete)."""
     from indicators.classify import criteria_reproduction
 
     result = criteria_reproduction(default_store)
-    assert len(result["rows"]) == 8
-    assert result["totals"] == {"agrees": 5, "disagrees": 0, "undetermined": 21}
+    assert len(result["rows"]) == 13
+    assert result["totals"] == {"agrees": 7, "disagrees": 0, "undetermined": 36}
     assumed = {(r["area_id"], r["year"]) for r in result["rows"] if r["residents_assumed"]}
     assert assumed == {
         ("mjoelnerparken", 2017),
         ("skovvejen-skovparken", 2018),
         ("solbakken", 2020),
+        ("gl-jennumparken", 2022),
+        ("glarbjergvej-omraadet", 2022),
     }
     mjoelner = next(r for r in result["rows"] if r["year"] == 2023)
     assert mjoelner["outcome"]["parallelsamfund"] == "agrees"
