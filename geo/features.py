@@ -141,8 +141,9 @@ def download_table(store: Store, year: int) -> gpd.GeoDataFrame:
 
     Columns: area_id, name, municipality_code, municipality_name, year, categories
     (``;``-joined), most_severe_category, boundary_source, boundary_note, uncertainty_m,
-    location_source, location_source_label, location_read_via, designation_sources, then one column per indicator code with the value
-    of that year (empty where the store has none) — geometry in EPSG:25832.
+    location_source, location_source_label, location_read_via, designation_sources, then
+    one column per indicator code with the value of that year (empty where the store has
+    none) — geometry in EPSG:25832.
     """
     areas = areas_for_year(store, year)
     designations = store.read("designations")
