@@ -183,19 +183,63 @@ def download_table(store: Store, year: int) -> gpd.GeoDataFrame:
     return out
 
 
-def to_csv_bytes(frame: gpd.GeoDataFrame) -> bytes:
-    """CSV (UTF-8 with BOM, so Danish Excel opens it right) with lon/lat of each centroid.
+def download_tables(
+    store: Store, years: list[int], municipality: str | None = None
+) -> gpd.GeoDataFrame:
+    """:func:`download_table` for several list years, one row per area and year.
 
-    Text cells that a spreadsheet would run as a formula get a leading ``'``
-    (:func:`geo.tabular.neutralise_frame`).
+    Parameters
+    ----------
+    store
+        The store to read.
+    years
+        List years, in the order the rows should come.
+    municipality
+        A four-digit municipality code to keep only its areas, or None for all.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The rows of every year, geometry in EPSG:25832.
+    """
+    frames = [download_table(store, year) for year in years]
+    frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=STORE_CRS)
+    if municipality is not None:
+        frame = frame[frame["municipality_code"] == municipality].reset_index(drop=True)
+    return frame
+
+
+def table_with_centroids(frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The attribute table of ``frame`` with ``centroid_lon``/``centroid_lat`` (WGS84) of
+    each shape instead of its geometry (empty where an area has no shape).
+
+    Parameters
+    ----------
+    frame
+        A download table (:func:`download_table`), geometry in the store's CRS.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same rows, no geometry column, two coordinate columns rounded to 6 decimals.
     """
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     located = ~frame.geometry.isna()
     centroids = gpd.GeoSeries(frame.geometry[located].centroid, crs=frame.crs).to_crs(WEB_CRS)
     table["centroid_lon"] = centroids.x.round(6).reindex(table.index)
     table["centroid_lat"] = centroids.y.round(6).reindex(table.index)
+    return table
+
+
+def to_csv_bytes(frame: gpd.GeoDataFrame) -> bytes:
+    """CSV (UTF-8 with BOM, comma, decimal point) with lon/lat of each centroid.
+
+    The service writes its downloads through ``service.downloads`` (Danish Excel dialect);
+    this plain form is for scripts. Text cells that a spreadsheet would run as a formula get
+    a leading ``'`` (:func:`geo.tabular.neutralise_frame`).
+    """
     buffer = io.StringIO()
-    neutralise_frame(table).to_csv(buffer, index=False)
+    neutralise_frame(table_with_centroids(frame)).to_csv(buffer, index=False)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -63,6 +63,35 @@ def most_severe(categories: list[str] | set[str]) -> str:
     return max(categories, key=SEVERITY.__getitem__)
 
 
+HISTORIC_PLURAL_DA = {
+    "parallelsamfund": "ghettoområder",
+    "omdannelsesomraade": "hårde ghettoområder",
+}
+
+
+def labels_for(year: int | None) -> dict[str, str]:
+    """Danish labels of every category in the terms of ``year``'s law.
+
+    Parameters
+    ----------
+    year
+        A list year (before 2021: ghettoområde / hårdt ghettoområde), or None for today's terms.
+
+    Returns
+    -------
+    dict
+        Category code to its label.
+    """
+    return {c: label(c, year) for c in CATEGORIES}
+
+
+def plurals_for(year: int | None) -> dict[str, str]:
+    """Danish plural names of every category in the terms of ``year``'s law."""
+    if year is not None and year < 2021:
+        return {**PLURAL_DA, **HISTORIC_PLURAL_DA}
+    return dict(PLURAL_DA)
+
+
 def label(category: str, year: int | None = None) -> str:
     """Danish label, using the term the law used in ``year``."""
     if year is not None and year < 2021 and category in HISTORIC_LABELS_DA:

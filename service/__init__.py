@@ -80,12 +80,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from service import assets, errors, http, store_access, templating
+    from service import assets, errors, formats, http, params, store_access, templating
 
     store_access.init_app(app)
     errors.init_app(app)
     http.init_app(app)
     templating.init_app(app)
+    formats.init_app(app)
+    params.init_app(app)
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(name).bp)
     app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=assets.own_static)

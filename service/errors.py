@@ -6,7 +6,7 @@ elsewhere the same error renders as a Danish page.
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from geo.errors import NotFound, StoreError
@@ -63,6 +63,12 @@ def _respond(status: int, code: str, message: str, message_da: str | None = None
         ),
         status,
     )
+
+
+def error_response(exc: APIError):
+    """The response for ``exc`` (JSON on /api and /oembed, the error page elsewhere)."""
+    response = make_response(_respond(exc.status, exc.code, exc.message))
+    return response
 
 
 def init_app(app: Flask) -> None:

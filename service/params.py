@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import request
+from werkzeug.datastructures import ImmutableMultiDict
 
 from geo.naming import municipality_code
 from geo.relocation.analyses import LEVELS
@@ -32,9 +33,13 @@ REASON_WORDS = {
 }
 
 
+# ``aar=seneste``: always the latest list (embeds that do not go stale after 1 December).
+LATEST = ("seneste", "latest")
+
+
 def parse_year(raw: str | None, years: list[int], param: str = "aar") -> int:
     """The list year asked for, or the latest; 400 for a value that is not a year."""
-    if raw is None or raw == "":
+    if raw is None or raw == "" or raw in LATEST:
         return years[-1]
     if not ascii_digits(raw) or len(raw) != 4:
         raise BadParameter(
@@ -233,3 +238,89 @@ def rule_defaults(rule) -> dict[str, float]:
     if rule.forebyggelse is not None:
         values["forebyggelse_min_met"] = float(rule.forebyggelse.min_met)
     return values
+
+
+# -- unknown query parameters ----------------------------------------------------------------
+#
+# Every route reads its parameters through ``request.args``; a parameter the route never
+# looked at is one it ignores, and ignoring it silently misleads (``?municipality=0751``
+# returning every municipality). So the arguments are wrapped in a mapping that remembers
+# which names were read, and after the view ran a request that supplied a name the route did
+# not read is refused with 400 — the same JSON error shape on /api, the Danish error page
+# elsewhere. This holds for every route without a list per route to keep in step.
+
+# Read by the site frame (language switch) on every page, or never meaningful to refuse.
+ALWAYS_ALLOWED = frozenset({"sprog", "lang", "v"})
+# Routes whose parameters are not ours to judge (static files are immutable by URL).
+UNCHECKED_ENDPOINTS = frozenset({"static"})
+
+
+class TrackedArgs(ImmutableMultiDict):
+    """Query arguments that remember which names the view read."""
+
+    def __init__(self, mapping=None):
+        super().__init__(mapping)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None, type=None):  # noqa: A002 - werkzeug's signature
+        self.read.add(key)
+        return super().get(key, default=default, type=type)
+
+    def getlist(self, key, type=None):  # noqa: A002
+        self.read.add(key)
+        return super().getlist(key, type=type)
+
+    def __contains__(self, key):
+        self.read.add(key)
+        return super().__contains__(key)
+
+    def _all_read(self):
+        self.read.update(super().keys())
+
+    def items(self, multi=False):
+        self._all_read()
+        return super().items(multi=multi)
+
+    def to_dict(self, flat=True):
+        self._all_read()
+        return super().to_dict(flat=flat)
+
+    def unread(self) -> list[str]:
+        """Names supplied in the query string that the view never read."""
+        # a blank parameter (an empty form field) is the same as none
+        given = {k for k, v in super().items(multi=True) if v != ""}
+        return sorted(given - self.read - ALWAYS_ALLOWED)
+
+
+def init_app(app) -> None:
+    """Wrap ``request.args`` for every request and refuse unread parameters afterwards."""
+
+    @app.before_request
+    def _track_args():
+        request.args = TrackedArgs(request.args)  # type: ignore[misc]
+
+    @app.after_request
+    def _refuse_unread(response):
+        args = request.args
+        if (
+            not isinstance(args, TrackedArgs)
+            or response.status_code >= 400
+            or request.endpoint in UNCHECKED_ENDPOINTS
+        ):
+            return response
+        unread = args.unread()
+        if not unread:
+            return response
+        from service.errors import error_response
+
+        names = ", ".join(f"`{n}`" for n in unread)
+        return error_response(
+            BadParameter(
+                f"unknown parameter {names}: this address does not use it "
+                "(see the API documentation at /api/ for the parameters of each route)"
+            )
+        )

@@ -42,3 +42,9 @@ def get_flows(required: bool = True) -> FlowData | None:
     if flows is None and required:
         raise NotFoundError(NO_MOVES)
     return flows
+
+
+def has_flows_from(area_id: str) -> bool:
+    """Whether the store's moves have any from ``area_id`` (so its flows page exists)."""
+    flows = get_flows(required=False)
+    return flows is not None and flows.has(2, "a:" + area_id)

@@ -5,7 +5,7 @@ The site is Danish; embeds take ``sprog=en`` for municipal pages in English.
 
 from __future__ import annotations
 
-from indicators.categories import LABELS_DA, label
+from indicators.categories import label
 
 LANGUAGES = ("da", "en")
 
@@ -39,6 +39,14 @@ TEXTS = {
         "solid": "Fuld kant: officiel afgrænsning (matriklerne i bekendtgørelsens bilag 1)",
         "status": "Status",
         "caption": "{n} områder",
+        "caption_listed": "{n} områder på listen {year}",
+        "caption_listed_one": "{n} område på listen {year}",
+        "caption_others": "; desuden {n} andre områder i kommunen, "
+        "som ikke er navngivet på listen {year}",
+        "caption_others_one": "; desuden {n} andet område i kommunen, "
+        "som ikke er navngivet på listen {year}",
+        "nothing_to_draw": "Kortet er tomt, fordi ingen af områderne her har en kendt placering. "
+        "Områderne står i tabellen.",
         "source": "Kilde: Områdekort (officielle lister, se Om data)",
         "municipality_suffix": "Kommune",
         "other_areas": "Andre områder",
@@ -66,6 +74,13 @@ TEXTS = {
         "solid": "Solid edge: official boundary (the parcels listed in the order's Bilag 1)",
         "status": "Status",
         "caption": "{n} areas",
+        "caption_listed": "{n} areas on the {year} list",
+        "caption_listed_one": "{n} area on the {year} list",
+        "caption_others": "; also {n} other areas in the municipality not named on the {year} list",
+        "caption_others_one": "; also {n} other area in the municipality "
+        "not named on the {year} list",
+        "nothing_to_draw": "The map is empty because none of the areas here has a known location. "
+        "The areas are listed in the table.",
         "source": "Source: Områdekort (official lists, see About the data)",
         "municipality_suffix": "Municipality",
         "other_areas": "Other areas",
@@ -74,10 +89,22 @@ TEXTS = {
 }
 
 
-def category_label(category: str | None, lang: str) -> str:
+# Before the 2021 amendment (L 23) the law said ghettoområde and hårdt ghettoområde.
+HISTORIC_LABELS_EN = {
+    "parallelsamfund": "Ghetto area",
+    "omdannelsesomraade": "Hard ghetto area",
+}
+
+
+def category_label(category: str | None, lang: str, year: int | None = None) -> str:
+    """A category's name in ``lang``, in the terms of ``year``'s law when a year is given."""
     if category is None:
         return TEXTS[lang]["not_listed"]
-    return (LABELS_EN if lang == "en" else LABELS_DA)[category]
+    if lang == "en":
+        if year is not None and year < 2021 and category in HISTORIC_LABELS_EN:
+            return HISTORIC_LABELS_EN[category]
+        return LABELS_EN[category]
+    return label(category, year)
 
 
 def text(lang: str, key: str, **values) -> str:

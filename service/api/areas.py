@@ -5,6 +5,7 @@ Every error is ``{"status", "code", "message"}`` (service.errors).
 
 from __future__ import annotations
 
+import pandas as pd
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from geo.areas import (
@@ -20,17 +21,29 @@ from geo.features import (
     CRS84,
     SUPPORTED_CRS,
     collection_extent,
-    download_table,
+    download_tables,
     normalise_crs,
     parse_bbox,
     query_features,
-    to_csv_bytes,
+    table_with_centroids,
     to_geojson_bytes,
     to_geopackage_bytes,
 )
 from geo.maps.simplify import to_web
+from geo.naming import municipality_code
 from indicators.categories import CATEGORIES, parse_category
 from service.api.areas_spec import PATHS, SCHEMAS
+from service.downloads import (
+    CSV_TYPE,
+    TEXT_COLUMNS,
+    XLSX_TYPE,
+    area_dictionary,
+    attachment,
+    dialect_arg,
+    file_name,
+    frame_csv_bytes,
+    xlsx_bytes,
+)
 from service.errors import BadParameter
 from service.params import parse_year
 from service.serialise import clean
@@ -91,7 +104,8 @@ def years():
     )
 
 
-FORMATS = ("json", "geojson", "csv", "gpkg")
+FORMATS = ("json", "geojson", "csv", "xlsx", "gpkg")
+ALL_YEARS = ("alle", "all")
 
 
 def _format_arg() -> str:
@@ -101,38 +115,97 @@ def _format_arg() -> str:
     return fmt
 
 
-def _download(year: int, fmt: str) -> Response:
+def _municipality_filter() -> str | None:
+    """``municipality`` (or ``kommune``): a 3- or 4-digit municipality code, or none."""
+    name = "municipality" if "municipality" in request.args else "kommune"
+    raw = request.args.get(name, "")
+    if not raw:
+        return None
+    try:
+        return municipality_code(raw)
+    except ValueError:
+        raise BadParameter(
+            f"`{name}` was {raw!r} but is expected to be a municipality code such as 0751"
+        ) from None
+
+
+def _download_years(store) -> tuple[list[int], str]:
+    years = list_years(store)
+    raw = request.args.get("year", "")
+    if raw in ALL_YEARS:
+        return years, "alle-aar"
+    year = _year_arg()
+    year = years[-1] if year is None else year
+    return [year], str(year)
+
+
+def _download(fmt: str) -> Response:
     store = get_store()
-    frame = download_table(store, year)
-    name = f"omraadekort-omraader-{year}"
+    years, year_part = _download_years(store)
+    municipality = _municipality_filter()
+    dialect = dialect_arg(request.args) if fmt == "csv" else "excel"
+    frame = download_tables(store, years, municipality)
+    place = None
+    if municipality is not None:
+        place = municipality
+        if len(frame):
+            place = f"{frame['municipality_name'].iloc[0]}-{municipality}"
+    name = ("omraader", year_part, place)
     if fmt == "csv":
-        body, mimetype, ext = to_csv_bytes(frame), "text/csv", "csv"
-    elif fmt == "gpkg":
-        body, mimetype, ext = (
-            to_geopackage_bytes(frame, f"omraader_{year}"),
-            "application/geopackage+sqlite3",
-            "gpkg",
+        body = frame_csv_bytes(table_with_centroids(frame), dialect)
+        extra = None if dialect == "excel" else dialect
+        return attachment(body, CSV_TYPE, file_name(*name, extra, ext="csv"))
+    if fmt == "xlsx":
+        table = table_with_centroids(frame)
+        body = xlsx_bytes(
+            [
+                ("Områder", table),
+                ("Dataordbog", area_dictionary(table.columns)),
+                ("Kilder", _sources_sheet(store)),
+            ],
+            text_columns=TEXT_COLUMNS,
         )
-    else:
-        body, mimetype, ext = to_geojson_bytes(frame), "application/geo+json", "geojson"
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
-    return response
+        return attachment(body, XLSX_TYPE, file_name(*name, ext="xlsx"))
+    if fmt == "gpkg":
+        layer = f"omraader_{year_part.replace('-', '_')}"
+        body = to_geopackage_bytes(frame, layer)
+        return attachment(body, "application/geopackage+sqlite3", file_name(*name, ext="gpkg"))
+    return attachment(
+        to_geojson_bytes(frame), "application/geo+json", file_name(*name, ext="geojson")
+    )
+
+
+def _sources_sheet(store) -> pd.DataFrame:
+    provenance = store.read("provenance")
+    keep = [c for c in ("dataset", "description", "source", "licence") if c in provenance]
+    sheet = provenance[keep].rename(
+        columns={
+            "dataset": "datasæt",
+            "description": "beskrivelse",
+            "source": "kilde",
+            "licence": "licens",
+        }
+    )
+    return sheet.reset_index(drop=True)
 
 
 @bp.route("/areas")
 def areas():
     store = get_store()
     fmt = _format_arg()
-    year = _year_arg()
     if fmt != "json":
-        return _download(year if year is not None else list_years(store)[-1], fmt)
+        return _download(fmt)
+    year = _year_arg()
+    municipality = _municipality_filter()
     if year is None:
         frame = all_areas(store)
         body = {"year": None}
     else:
         frame = areas_for_year(store, year)
         body = {"year": year, "summary": year_summary(store, year)}
+    if municipality is not None:
+        frame = frame[frame["municipality_code"] == municipality]
+        body["municipality"] = municipality
     records = frame.drop(columns="geometry").to_dict("records")
     body["count"] = len(records)
     body["areas"] = [_area_properties(r, year) for r in records]

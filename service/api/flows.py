@@ -8,10 +8,7 @@ count is ``null`` with ``"suppressed": true``. Errors have the one shape of
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from geo.relocation.analyses import (
     REASON_LABELS_DA,
@@ -28,8 +25,8 @@ from geo.relocation.analyses import (
 )
 from geo.relocation.disclosure import check_threshold
 from geo.relocation.synthetic import SYNTHETIC_LABEL
-from geo.tabular import neutralise_cell
 from service.api.flows_spec import PATHS, SCHEMAS
+from service.downloads import CSV_TYPE, attachment, csv_bytes, dialect_arg, file_name
 from service.errors import BadParameter, NotFoundError
 from service.params import parse_flow_year, parse_level, parse_reason
 from service.serialise import records
@@ -102,28 +99,33 @@ def flows_json():
 def flows_csv():
     flows = get_flows()
     args = _od_args(flows)
+    dialect = dialect_arg(request.args)
     table = _lookup(lambda: od_flows(flows, **args))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
     columns = ["year", "reason", "origin_id", "origin_name", "dest_id", "dest_name"]
-    writer.writerow([*columns, "movers", "suppressed", "data_note"])
     note = SYNTHETIC_LABEL if flows.synthetic else ""
-    for row in records(table):
-        # names are text a spreadsheet must not run as formulas (OWASP CSV injection)
-        writer.writerow(
-            neutralise_cell(cell)
-            for cell in [
-                "" if row["year"] is None else row["year"],
-                REASON_LABELS_DA.get(row["reason"] or "*"),
-                *(row[c] for c in columns[2:]),
-                "" if row["movers"] is None else row["movers"],
-                "true" if row["suppressed"] else "false",
-                note,
-            ]
-        )
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="flytninger.csv"'
-    return response
+    rows = (
+        [
+            row["year"],
+            REASON_LABELS_DA.get(row["reason"] or "*"),
+            *(row[c] for c in columns[2:]),
+            row["movers"],
+            bool(row["suppressed"]),
+            note,
+        ]
+        for row in records(table)
+    )
+    body = csv_bytes([*columns, "movers", "suppressed", "data_note"], rows, dialect)
+    name = file_name(
+        "flytninger",
+        args["level"],
+        args["year"] if args["year"] is not None else "alle-aar",
+        args["reason"],
+        args["origin"],
+        "syntetisk" if flows.synthetic else None,
+        None if dialect == "excel" else dialect,
+        ext="csv",
+    )
+    return attachment(body, CSV_TYPE, name)
 
 
 @bp.route("/flows/origins")

@@ -17,6 +17,16 @@ from indicators.rules import VERSIONS, override_keys, rule_for_year
 from indicators.values import SYNTHETIC_LABEL_DA, read_indicators
 from service.api.indicators_spec import PATHS as INDICATOR_PATHS
 from service.api.indicators_spec import SCHEMAS as INDICATOR_SCHEMAS
+from service.downloads import (
+    CSV_TYPE,
+    TEXT_COLUMNS,
+    XLSX_TYPE,
+    attachment,
+    dialect_arg,
+    file_name,
+    frame_csv_bytes,
+    xlsx_bytes,
+)
 from service.params import (
     parse_code,
     parse_dataset,
@@ -140,6 +150,13 @@ def indicators():
         )
     table = indicator_table(store, code, year, synthetic=synthetic)
     ind = CATALOGUE[code]
+    fmt = request.args.get("format", "json") or "json"
+    if fmt in ("csv", "xlsx"):
+        return _indicator_download(table, code, year, synthetic, fmt)
+    if fmt != "json":
+        from service.errors import BadParameter
+
+        raise BadParameter(f"`format` was {fmt!r} but is expected to be one of json, csv, xlsx")
     body = {
         "code": code,
         "label_da": ind.label_da,
@@ -163,6 +180,49 @@ def indicators():
         ],
     }
     return jsonify(_labelled(body, synthetic))
+
+
+def _indicator_download(table, code: str, year, synthetic: bool, fmt: str):
+    """The comparison table of one indicator and year as CSV or .xlsx."""
+    ind = CATALOGUE[code]
+    frame = pd.DataFrame(
+        {
+            "area_id": table["area_id"],
+            "name": table["name"],
+            "indicator": code,
+            "year": year,
+            "value": table["value"],
+            "unit": ind.unit,
+            "rank": table["rank"],
+            "source": table["source"],
+            "note": table["note"],
+        }
+    )
+    if synthetic:
+        frame["data_note"] = SYNTHETIC_LABEL_DA
+    parts = ("indikator", code, "uden-aarstal" if year is None else year)
+    parts += ("syntetisk",) if synthetic else ()
+    if fmt == "xlsx":
+        dictionary = pd.DataFrame(
+            [
+                ("area_id", "Områdets id (slug)"),
+                ("name", "Områdets navn"),
+                ("indicator", f"Indikatorens kode: {ind.label_da}"),
+                ("year", "Listeår værdien hører til (tom: ikke oplyst i kilden)"),
+                ("value", f"Værdien ({ind.unit}); tom: ikke oplyst"),
+                ("unit", "Enhed"),
+                ("rank", "Placering blandt områderne med en værdi (1 = højest)"),
+                ("source", "Kilde til værdien"),
+                ("note", "Forbehold fra kilden"),
+            ],
+            columns=["kolonne", "beskrivelse"],
+        )
+        body = xlsx_bytes([("Værdier", frame), ("Dataordbog", dictionary)], TEXT_COLUMNS)
+        return attachment(body, XLSX_TYPE, file_name(*parts, ext="xlsx"))
+    dialect = dialect_arg(request.args)
+    body = frame_csv_bytes(frame, dialect)
+    extra = () if dialect == "excel" else (dialect,)
+    return attachment(body, CSV_TYPE, file_name(*parts, *extra, ext="csv"))
 
 
 @bp.route("/classify")

@@ -26,7 +26,7 @@ from service.api.openapi import error_responses, json_ok
 from service.errors import BadParameter, NotFoundError
 from service.maps.base import CATEGORY_COLOURS, MapOptions, boundary_label, script_response
 from service.maps.built import area_built, municipality_built, national_built
-from service.params import lang_arg, municipality_arg, view_arg, year_arg
+from service.params import LATEST, lang_arg, municipality_arg, view_arg, year_arg
 from service.settings import public_base, public_url
 from service.store_access import get_store
 from service.text import category_label, text
@@ -74,7 +74,7 @@ DEFAULT_HEIGHT = 500
 
 def _options_query(**extra) -> dict:
     """The embed's own options, to carry into its links (table/map switch)."""
-    query = {k: v for k, v in request.args.items() if k in ("aar", "year", "sprog", "lang")}
+    query = {k: request.args[k] for k in ("aar", "year", "sprog", "lang") if k in request.args}
     query.update({k: v for k, v in extra.items() if v is not None})
     return query
 
@@ -97,17 +97,33 @@ def _render_embed(
         {r["category"] for r in rows if r.get("category")},
         key=lambda c: list(CATEGORY_COLOURS).index(c),
     )
+    # A map with nothing to draw is not shown: the embed says why and shows the table.
+    drawable = any(r["located"] for r in rows)
+    listed = sum(1 for r in rows if r["category"])
+    if year is not None and kind != "omraade":
+        caption = text(
+            lang, "caption_listed_one" if listed == 1 else "caption_listed", n=listed, year=year
+        )
+        if len(rows) > listed:
+            others = len(rows) - listed
+            caption += text(
+                lang, "caption_others_one" if others == 1 else "caption_others", n=others, year=year
+            )
+    else:
+        caption = text(lang, "caption", n=len(rows))
     return render_template(
         "embeds/embed.html",
         kind=kind,
         title=title,
-        built=built if view == "kort" else None,
-        script_url=script_url if view == "kort" else None,
+        built=built if view == "kort" and drawable else None,
+        script_url=script_url if view == "kort" and drawable else None,
+        drawable=drawable,
+        caption=caption,
         rows=rows,
         full_url=full_url,
         lang=lang,
         t=lambda key, **kw: text(lang, key, **kw),
-        category_label=lambda c: category_label(c, lang),
+        category_label=lambda c: category_label(c, lang, year),
         legend=present,
         official_shown=any(r.get("official") for r in rows),
         view=view,
@@ -271,7 +287,9 @@ def picker():
     lang = lang_arg()
     height = _height_arg()
     endpoint, args = _embed_target()
-    query = {"aar": year}
+    # New snippets follow the latest list unless a year is chosen explicitly.
+    pinned = request.args.get("aar", "") not in ("", *LATEST)
+    query = {"aar": year if pinned else "seneste"}
     if lang != "da":
         query["sprog"] = lang
     src = public_url(endpoint, **args, **query)
@@ -302,6 +320,7 @@ def picker():
         preview=preview,
         oembed=public_url("embeds.oembed", url=src),
         languages={"da": "dansk", "en": "engelsk"},
+        pinned=pinned,
     )
 
 

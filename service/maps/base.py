@@ -148,7 +148,9 @@ def _popup_html(row, area_url: Callable[[str], str], year: int | None, opts: Map
     ]
     if year:
         ordered = sorted(cats, key=SEVERITY.__getitem__, reverse=True)
-        label = ", ".join(category_label(c, lang) for c in ordered) or category_label(None, lang)
+        label = ", ".join(category_label(c, lang, year) for c in ordered) or category_label(
+            None, lang
+        )
         parts.append(f"{html_text(label)} ({year})")
     label = boundary_label(row, lang)
     if label:
@@ -190,7 +192,8 @@ def _add_area_groups(
             subset = areas[areas["most_severe_category"] == category]
         if subset.empty:
             continue
-        group = folium.FeatureGroup(name=f"{category_label(category, opts.lang)} ({len(subset)})")
+        name = category_label(category, opts.lang, year)
+        group = folium.FeatureGroup(name=f"{name} ({len(subset)})")
         folium.GeoJson(
             _areas_geojson(subset, area_url, year, opts),
             style_function=lambda f: _area_style(

@@ -14,7 +14,14 @@ from geo.areas import (
     municipality_status,
     year_summary,
 )
-from indicators.categories import CATEGORIES, LABELS_DA, PLURAL_DA, label
+from indicators.categories import (
+    CATEGORIES,
+    LABELS_DA,
+    PLURAL_DA,
+    label,
+    labels_for,
+    plurals_for,
+)
 from service.errors import NotFoundError
 from service.maps.base import (
     CATEGORY_COLOURS,
@@ -24,7 +31,7 @@ from service.maps.built import area_built, municipality_built, national_built
 from service.maps.plan_charts import area_plan_context
 from service.pages.panel import area_panel
 from service.params import municipality_arg, year_arg
-from service.store_access import get_store
+from service.store_access import get_store, has_flows_from
 
 bp = Blueprint("pages", __name__)
 
@@ -61,8 +68,8 @@ def national_page():
         script_url=script_url,
         indicator_overlay=indicator_overlay,
         colours=CATEGORY_COLOURS,
-        labels=LABELS_DA,
-        plural=PLURAL_DA,
+        labels=labels_for(year),
+        plural=plurals_for(year),
         label=label,
     )
 
@@ -100,6 +107,8 @@ def area_page(slug: str):
         "pages/area.html",
         area=info,
         versions=boundary_versions(store, slug),
+        years=list_years(store),
+        has_flows=has_flows_from(slug),
         panel=panel,
         history=history.to_dict("records"),
         built=built,
@@ -144,6 +153,9 @@ def municipality_page(code: str):
     years = list_years(store)
     year = year_arg(years)
     status = municipality_status(store, code)
+    every = all_areas(store)
+    here = every[every["municipality_code"] == code]
+    drawable = bool((here["boundary_source"] != "none").any())
     built = municipality_built(code, year)
     return render_template(
         "pages/municipality.html",
@@ -151,10 +163,11 @@ def municipality_page(code: str):
         year=year,
         years=years,
         status=status.to_dict("records"),
-        built=built,
+        built=built if drawable else None,
+        drawable=drawable,
         script_url=url_for("pages.municipality_script", code=code, aar=year, v=store.data_version),
         label=label,
-        labels=LABELS_DA,
+        labels=labels_for(year),
     )
 
 
