@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import NotFound
-from geo.naming import MAX_SLUG_LENGTH
+from geo.naming import MAX_SLUG_LENGTH, ascii_fold
 from geo.store import Store
 from indicators.categories import CATEGORIES, SEVERITY
 from indicators.lists import list_summary
@@ -265,3 +265,66 @@ def municipality_status(store: Store, code: str) -> pd.DataFrame:
         col = severest[year] if year in severest.columns else pd.Series(dtype=object)
         out[year] = col.reindex(out.index).astype(object).where(lambda s: s.notna(), None)
     return out.reset_index().sort_values("name").reset_index(drop=True)
+
+
+def _loose(text: str) -> str:
+    """Folded for search: ``Toveshøj``, ``toveshoej`` and ``toveshoj`` are the same."""
+    folded = ascii_fold(text).replace("-", " ").replace("/", " ").replace(".", " ")
+    return folded.replace("oe", "o").replace("aa", "a").replace("ae", "a")
+
+
+def search_places(store: Store, query: str, limit: int = 30) -> list[dict]:
+    """Areas and municipalities whose name (or an alias, e.g. an old name) contains ``query``.
+
+    Case, accents and the Danish letters are folded (``aero`` and ``aro`` find ``Ærø``,
+    ``toveshoj`` finds Toveshøj, ``groenneparken``
+    the alias of Agervang); every word of the query must occur. Returns dicts with ``kind``
+    ("area" or "municipality"), ``id``, ``name``, ``municipality_name`` and ``matched`` (the
+    name or alias that matched); exact names first, then alphabetical.
+
+    Parameters
+    ----------
+    store
+        The store to search.
+    query
+        What the user typed.
+    limit
+        The most hits returned.
+
+    Returns
+    -------
+    list of dict
+        The hits, best first.
+    """
+    words = _loose(query).split()
+    if not words:
+        return []
+    names = municipality_names(store)
+    areas = all_areas(store)
+    candidates: list[tuple[str, str, str, str, str]] = []
+    for row in areas.itertuples():
+        mname = names.get(row.municipality_code, "")
+        candidates.append(("area", row.area_id, row.name, mname, row.name))
+    if "aliases" in store.layers():
+        by_id = {row.area_id: row for row in areas.itertuples()}
+        for alias in store.read("aliases").itertuples():
+            area = by_id.get(alias.area_id)
+            if area is not None:
+                mname = names.get(area.municipality_code, "")
+                candidates.append(("area", area.area_id, area.name, mname, alias.alias))
+    for code, name in names.items():
+        candidates.append(("municipality", code, name, name, name))
+    hits: dict[tuple[str, str], dict] = {}
+    for kind, ident, name, mname, matched in candidates:
+        folded = _loose(matched)
+        if all(w in folded for w in words) and (kind, ident) not in hits:
+            hits[(kind, ident)] = {
+                "kind": kind,
+                "id": ident,
+                "name": name,
+                "municipality_name": mname,
+                "matched": matched,
+                "exact": folded.split() == words,
+            }
+    ordered = sorted(hits.values(), key=lambda h: (not h["exact"], ascii_fold(h["name"])))
+    return ordered[:limit]

@@ -33,6 +33,7 @@ BLUEPRINT_MODULES = (
     "service.pages.changes",
     "service.pages.factsheets",
     "service.pages.plans",
+    "service.pages.search",
     "service.api.areas",
     "service.api.indicators",
     "service.api.flows",

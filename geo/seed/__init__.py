@@ -40,9 +40,17 @@ def load_counts() -> pd.DataFrame:
 
 
 def load_municipality_info() -> pd.DataFrame:
-    """Names and main towns of the municipalities concerned (``municipalities.csv``)."""
+    """Names of all 98 municipalities (``municipality_names.csv``, DAGI) and the main towns
+    of the municipalities concerned (``municipalities.csv``).
+    """
     info = _read("municipalities.csv")
     info["code"] = info["code"].map(municipality_code)
+    names = _read("municipality_names.csv")
+    names["code"] = names["code"].map(municipality_code)
+    info["name_source"] = info["code"].map(names.set_index("code")["source"]).fillna("")
+    missing = names[~names["code"].isin(info["code"])].rename(columns={"source": "name_source"})
+    info = pd.concat([info, missing], ignore_index=True).fillna("")
+    info = info.sort_values("code").reset_index(drop=True)
     for col in ("town_lat", "town_lon"):
         info[col] = pd.to_numeric(info[col].replace("", None))
     return info
@@ -137,8 +145,10 @@ def build_default_store(
         )
         w.record_provenance(
             "municipality_info",
-            description="Names and main towns of the municipalities concerned",
-            source="data/default/municipalities.csv",
+            description="Names of all 98 municipalities; main towns of the municipalities "
+            "concerned",
+            source="data/default/municipality_names.csv (DAGI kommuner, Geodatastyrelsen og "
+            "Danske Kommuner) and municipalities.csv (per-row town sources)",
             licence=FACTS_LICENCE,
             records=len(info),
         )
