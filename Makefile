@@ -6,6 +6,8 @@ STORE  ?= var/omraadekort.gpkg
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
+
+.PHONY: translations extract-messages
 .PHONY: run install install-test test check lint format bench bench-relocation store serve-dev chromium pdf-libs pdf-tools clean
 
 ## make run: install everything, build the default store if absent, serve with granian
@@ -27,7 +29,16 @@ check: install-test pdf-tools
 	$(BIN)/mypy
 	$(BIN)/pytest -m "not browser and not slow" -q -n 2
 
-install: $(VENV)/.installed node_modules/.installed pdf-libs
+install: $(VENV)/.installed node_modules/.installed pdf-libs translations
+
+## make translations: compile the gettext catalogues (service/translations/*/LC_MESSAGES/*.po -> .mo);
+## make extract-messages: collect the marked texts into messages.pot and update every .po
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d service/translations -D messages
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o service/translations/messages.pot service
+	$(BIN)/pybabel update -i service/translations/messages.pot -d service/translations
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

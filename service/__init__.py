@@ -71,6 +71,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         PUBLIC_BASE_URL=settings.DEFAULT_PUBLIC_BASE_URL,
         ACCESS_LOG=True,
         JSON_SORT_KEYS=False,
+        # The page language follows Accept-Language when the URL has no ?sprog= (service/i18n).
+        NEGOTIATE_LANGUAGE=True,
     )
     app.config.from_prefixed_env("OMRAADEKORT")
     if "OMRAADEKORT_STORE" in os.environ:
@@ -81,13 +83,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from service import assets, errors, formats, http, params, store_access, templating
+    from service import assets, errors, formats, http, i18n, params, store_access, templating
 
     store_access.init_app(app)
     errors.init_app(app)
     http.init_app(app)
     templating.init_app(app)
     formats.init_app(app)
+    i18n.init_app(app)
     params.init_app(app)
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(name).bp)

@@ -44,8 +44,12 @@ def danish_date(iso: str | None) -> str:
 
 
 def indicator_choices() -> list[tuple[str, str]]:
-    """(code, short Danish label) of every catalogue indicator, for selection lists."""
-    return [(code, ind.short_da) for code, ind in CATALOGUE.items()]
+    """(code, short label) of every catalogue indicator in the page's language (English:
+    the catalogue's English label), for selection lists."""
+    from service.formats import page_language
+
+    english = page_language() == "en"
+    return [(code, ind.label_en if english else ind.short_da) for code, ind in CATALOGUE.items()]
 
 
 def source_items(sources: list[str]) -> list[str]:

@@ -116,3 +116,28 @@ def year_category_label(category: str, year: int) -> str:
     if category == "ghettoomraade":
         return "Ghettoområde (regler før 2018)"
     return label(category, year)
+
+
+PLURAL_EN = {
+    "udsat": "vulnerable housing areas",
+    "parallelsamfund": "parallel societies",
+    "omdannelsesomraade": "transformation areas",
+    "forebyggelsesomraade": "prevention areas",
+}
+HISTORIC_PLURAL_EN = {"parallelsamfund": "ghetto areas", "omdannelsesomraade": "hard ghetto areas"}
+
+
+def category_labels(lang: str, year: int | None) -> dict[str, str]:
+    """Every category's name in ``lang`` in the terms of ``year``'s law."""
+    return {c: category_label(c, lang, year) for c in LABELS_EN}
+
+
+def category_plurals(lang: str, year: int | None) -> dict[str, str]:
+    """Every category's plural in ``lang`` in the terms of ``year``'s law."""
+    if lang != "en":
+        from indicators.categories import plurals_for
+
+        return plurals_for(year)
+    if year is not None and year < 2021:
+        return {**PLURAL_EN, **HISTORIC_PLURAL_EN}
+    return dict(PLURAL_EN)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import folium
 import folium.map
 import geopandas as gpd
+import jinja2
 from flask import Response, current_app
 from markupsafe import escape
 
@@ -75,7 +76,47 @@ def _area_style(category: str, approximate: bool, *, weight: float) -> dict:
     }
 
 
-def new_map(key: str, data: MapData, *, min_zoom: int = 5, max_zoom: int = 17) -> folium.Map:
+CONTROL_TEXTS = {
+    "da": {"zoom_in": "Zoom ind", "zoom_out": "Zoom ud", "layers": "Lag"},
+    "en": {"zoom_in": "Zoom in", "zoom_out": "Zoom out", "layers": "Layers"},
+}
+
+
+class _LocalControls(folium.MacroElement):
+    """Leaflet's zoom and layer controls named in the page's language (Leaflet says English)."""
+
+    _template = jinja2.Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.zoomControl.remove();
+        L.control.zoom({zoomInTitle: {{ this.texts.zoom_in|tojson }},
+            zoomOutTitle: {{ this.texts.zoom_out|tojson }}}).addTo({{ this._parent.get_name() }});
+        setTimeout(function () {
+          var map = {{ this._parent.get_name() }};
+          map.getContainer().querySelectorAll(".leaflet-control-layers-toggle").forEach(
+            function (a) {
+              a.title = {{ this.texts.layers|tojson }};
+              a.setAttribute("aria-label", {{ this.texts.layers|tojson }});
+            });
+          // every shape a keyboard can reach gets its area's name as its accessible name
+          map.eachLayer(function (layer) {
+            var p = layer.feature && layer.feature.properties;
+            if (p && p.name && layer._path) {
+              layer._path.setAttribute("aria-label", p.name);
+            }
+          });
+        }, 0);
+        {% endmacro %}"""
+    )
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = "LocalControls"
+        self.texts = CONTROL_TEXTS.get(lang, CONTROL_TEXTS["da"])
+
+
+def new_map(
+    key: str, data: MapData, *, min_zoom: int = 5, max_zoom: int = 17, lang: str = "da"
+) -> folium.Map:
     from service.assets import vendor_url
 
     m = folium.Map(
@@ -94,6 +135,7 @@ def new_map(key: str, data: MapData, *, min_zoom: int = 5, max_zoom: int = 17) -
     m._id = key
     m.default_js = [("leaflet", vendor_url("leaflet", "leaflet.js"))]
     m.default_css = [("leaflet_css", vendor_url("leaflet", "leaflet.css"))]
+    _LocalControls(lang).add_to(m)
     return m
 
 
@@ -275,7 +317,7 @@ def national_map(
 ) -> BuiltMap:
     """Outline plus every located area of the list, one toggleable layer per category."""
     opts = opts or MapOptions()
-    m = new_map(f"{opts.prefix}national_{year}", data)
+    m = new_map(f"{opts.prefix}national_{year}", data, lang=opts.lang)
     add_outline(m, data.layers["outline"])
     _add_area_groups(m, data.layers["areas"], area_url, year, opts, weight=4)
     folium.LayerControl(collapsed=False).add_to(m)
@@ -292,7 +334,9 @@ def municipality_map(
 ) -> BuiltMap:
     """A municipality's areas, coloured by their category on the list of ``year``."""
     opts = opts or MapOptions()
-    m = new_map(f"{opts.prefix}kommune_{code}_{year}", data, min_zoom=6, max_zoom=18)
+    m = new_map(
+        f"{opts.prefix}kommune_{code}_{year}", data, min_zoom=6, max_zoom=18, lang=opts.lang
+    )
     add_outline(m, data.layers.get("outline", gpd.GeoDataFrame()))
     _municipal_boundary(m, data.layers.get("boundary"), opts)
     _add_area_groups(m, data.layers["areas"], area_url, year, opts, weight=3)
@@ -307,7 +351,11 @@ def area_map(
     """One area, with its municipality, neighbouring areas and coastline for context."""
     opts = opts or MapOptions()
     m = new_map(
-        f"{opts.prefix}area_{area['area_id'].replace('-', '_')}", data, min_zoom=6, max_zoom=18
+        f"{opts.prefix}area_{area['area_id'].replace('-', '_')}",
+        data,
+        min_zoom=6,
+        max_zoom=18,
+        lang=opts.lang,
     )
     add_outline(m, data.layers.get("outline", gpd.GeoDataFrame()))
     _municipal_boundary(m, data.layers.get("municipality"), opts)

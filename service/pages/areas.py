@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, g, render_template, request, url_for
 
 from geo.areas import (
     all_areas,
@@ -20,18 +20,19 @@ from indicators.categories import (
     PLURAL_DA,
     label,
     labels_for,
-    plurals_for,
 )
 from service.errors import NotFoundError
 from service.maps.base import (
     CATEGORY_COLOURS,
+    MapOptions,
     script_response,
 )
 from service.maps.built import area_built, municipality_built, national_built
 from service.maps.plan_charts import area_plan_context
 from service.pages.panel import area_panel
-from service.params import municipality_arg, year_arg
+from service.params import lang_arg, municipality_arg, year_arg
 from service.store_access import get_store, has_flows_from
+from service.text import category_labels, category_plurals
 
 bp = Blueprint("pages", __name__)
 
@@ -49,8 +50,9 @@ def national_page():
     year = year_arg(years)
     areas = areas_for_year(store, year)  # raises NotFound for a year without a list
     summary = year_summary(store, year)
-    built = national_built(year)
-    script_url = url_for("pages.national_script", year=year, v=store.data_version)
+    built = national_built(year, MapOptions(lang=g.lang))
+    in_lang = {"sprog": g.lang} if g.lang != "da" else {}
+    script_url = url_for("pages.national_script", year=year, v=store.data_version, **in_lang)
     indicator_overlay = None
     if request.args.get("indikator"):  # colour the areas by an indicator (service/indicator_map)
         from service.maps.indicators import national_overlay
@@ -68,8 +70,8 @@ def national_page():
         script_url=script_url,
         indicator_overlay=indicator_overlay,
         colours=CATEGORY_COLOURS,
-        labels=labels_for(year),
-        plural=plurals_for(year),
+        labels=category_labels(g.lang, year),
+        plural=category_plurals(g.lang, year),
         label=label,
     )
 
@@ -79,7 +81,7 @@ def national_script(year: int):
     store = get_store()
     if year not in list_years(store):
         areas_for_year(store, year)  # raises the 404 with the list of years
-    return script_response(national_built(year).script)
+    return script_response(national_built(year, MapOptions(lang=lang_arg())).script)
 
 
 @bp.route("/omraader")
