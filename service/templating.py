@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["source_host"] = source_host
     app.jinja_env.filters["dato"] = danish_date
     app.jinja_env.globals["source_link"] = source_link
+    app.jinja_env.globals["oembed_discovery_url"] = oembed_discovery_url
 
 
 MONTHS_DA = (
@@ -80,3 +81,14 @@ def source_link(url: object, label: object = None) -> Markup:
         return escape(label_text or url_text)
     text = label_text or source_host(url_text)
     return Markup('<a href="{}" rel="noopener">{}</a>').format(url_text, text)
+
+
+def oembed_discovery_url() -> str:
+    """The oEmbed address of the page being rendered (for the discovery ``<link>``), built
+    from ``PUBLIC_BASE_URL`` like every absolute URL of the service."""
+    from flask import request, url_for
+
+    from service.settings import public_base
+
+    page = public_base() + request.full_path.rstrip("?")
+    return url_for("embeds.oembed", url=page)

@@ -388,6 +388,8 @@ def oembed():
     if lang not in ("da", "en"):
         raise BadParameter(f"`sprog` in the url was {lang!r} but is expected to be da or en")
     raw_year = query.get("aar", "")
+    if raw_year in LATEST:  # the embed follows the latest list
+        raw_year = ""
     if raw_year and not (raw_year.isascii() and raw_year.isdigit() and len(raw_year) == 4):
         raise BadParameter(f"`aar` in the url was {raw_year!r} but is expected to be a year")
     year = int(raw_year) if raw_year else years[-1]
@@ -403,7 +405,8 @@ def oembed():
         title = text(lang, "national_title", year=year)
     width = _dimension("maxwidth") or 800
     height = min(_dimension("maxheight") or DEFAULT_HEIGHT, DEFAULT_HEIGHT)
-    src_query = {"aar": year} | ({"sprog": lang} if lang != "da" else {})
+    # a page or embed without a fixed year gives an embed that follows the latest list
+    src_query = {"aar": year if raw_year else "seneste"} | ({"sprog": lang} if lang != "da" else {})
     src = public_url(endpoint, **args) + "?" + urlencode(src_query)
     return {
         "version": "1.0",

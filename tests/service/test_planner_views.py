@@ -81,3 +81,17 @@ def test_unknown_api_parameter_is_refused_with_the_json_error(client):
     # a blank field (an empty form select) counts as not given
     assert client.get("/embed?kommune=&omraade=bispehaven").status_code == 200
     assert client.get("/kort/2024/kort.js?v=1").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/kommuner/0751", "/omraader/bispehaven", "/embed/kommune/0751?sprog=en"]
+)
+def test_embeddable_pages_carry_oembed_discovery(client, url):
+    import html
+
+    page = client.get(url).get_data(as_text=True)
+    link = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', page)
+    assert link, url
+    body = client.get(html.unescape(link.group(1))).get_json()
+    assert body["type"] == "rich"
+    assert "aar=seneste" in body["html"]  # no year in the page URL: the embed follows the list
