@@ -20,8 +20,9 @@ def test_national_page_2022_shows_front_page_counts(client):
     html = _text(client.get("/kort?aar=2022"))
     tally = dict(re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", html))
     assert tally["Omdannelsesområder"] == "9"
-    assert tally["Parallelsamfund"] == "1"
-    assert tally["Udsatte områder"] == "7"
+    # each figure says what it counts: areas in their most severe category only
+    assert tally["Parallelsamfund, ikke omdannelsesområder"] == "1"
+    assert tally["Udsatte boligområder, ikke parallelsamfund"] == "7"
     assert tally["Udsatte boligområder i alt"] == "17"
     assert "13 af 17 udsatte boligområder er navngivet i de indlæste data" in html
     assert html.count('<tr data-area-id="') == 18
