@@ -123,6 +123,7 @@ class Dimension:
         return cls(name, root, children)
 
     def is_leaf(self, i: int) -> bool:
+        """True when node ``i`` has no children (a microcell along this axis)."""
         return self.nodes[i] not in self.children
 
     # -- the atoms: what one record contributes to --------------------------------------------
@@ -292,17 +293,17 @@ def _find_witness(cube: Cube, cell: tuple[int, ...], cost: np.ndarray) -> list[n
                 index.append(flat[offsets[k] : offsets[k + 1]])
         grid = np.ix_(*index)
         other = tuple(axis for axis in range(len(dims)) if axis not in (a, b))
-        ok = positive[grid].all(axis=other)  # (len(dim a), len(dim b))
+        ok = np.asarray(positive[grid].all(axis=other))  # (len(dim a), len(dim b))
         price = cost[grid].sum(axis=other)
         ok = np.logical_and.reduceat(ok[flat_a], off_a[:-1], axis=0)
         price = np.add.reduceat(price[flat_a], off_a[:-1], axis=0)
         ok = np.logical_and.reduceat(ok[:, flat_b], off_b[:-1], axis=1)
         price = np.add.reduceat(price[:, flat_b], off_b[:-1], axis=1)
         price = np.where(ok, price, np.inf)
-        i, j = np.unravel_index(int(np.argmin(price)), price.shape)
-        if price[i, j] < best_price:
-            best_price = float(price[i, j])
-            best = (combo, int(i), int(j))
+        at_a, at_b = np.unravel_index(int(np.argmin(price)), price.shape)
+        if price[at_a, at_b] < best_price:
+            best_price = float(price[at_a, at_b])
+            best = (combo, int(at_a), int(at_b))
     if best is None:
         return None
     combo, i, j = best
@@ -426,7 +427,7 @@ def _hidden_floor(cube: Cube, suppressed: np.ndarray) -> np.ndarray:
                     current = _slab(floor, axis, p)
                     better = _slab(suppressed, axis, p) & (below > 0) & (below < current)
                     if better.any():
-                        index = [slice(None)] * values.ndim
+                        index: list[slice | int] = [slice(None)] * values.ndim
                         index[axis] = p
                         floor[tuple(index)] = np.where(better, below, current)
                         changed = True
