@@ -67,7 +67,7 @@ start = time.perf_counter()
 result = import_moves(store, path, crs="EPSG:25832", dask_scheduler=scheduler)
 seconds = time.perf_counter() - start
 print(json.dumps({"rows": result.rows, "movers": result.movers, "cells": result.cells,
-                  "seconds": seconds}))
+                  "seconds": seconds, "timings": getattr(result, "timings", {})}))
 if mode == "dask":
     cluster.close()
 """
@@ -302,8 +302,11 @@ def main() -> None:
         ["git", "rev-parse", "--short", rev], cwd=REPO, capture_output=True, text=True
     ).stdout.strip()
     print(f"before: {short}; cores: {os.cpu_count()}; load average before: {' '.join(load_before)}")
-    print("| moves | file | import | time | rows/s | peak memory (process tree) | per row |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        "| moves | file | import | time | rows/s | peak memory (process tree) | per row "
+        "| of which: stream / protection / store | cells |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     reference: dict[tuple[float, str], object] = {}
     for size, fmt, mode in plan:
         data = generate(workdir, size, fmt)
@@ -320,11 +323,21 @@ def main() -> None:
             )
             continue
         rate = figures["rows"] / figures["seconds"]
-        extra = f" ({rate / 2 / 1e3:,.0f} k per worker)" if mode == "dask" else ""
+        timings = figures.get("timings") or {}
+        stages = (
+            " / ".join(f"{timings.get(k, 0):.1f} s" for k in ("stream", "protection", "store"))
+            if timings
+            else "not measured"
+        )
+        if timings:
+            stream_rate = figures["rows"] / timings["stream"]
+            workers = 2 if mode == "dask" else 1
+            stages += f" (stream {stream_rate / 1e3:,.0f} k rows/s"
+            stages += f", {stream_rate / workers / 1e3:,.0f} k per worker)" if workers > 1 else ")"
         print(
             f"| {size:g} M | {fmt} | {label} | {figures['seconds']:.1f} s | "
-            f"{rate / 1e3:,.0f} k{extra} | {peak / 1e9:.2f} GB | "
-            f"{peak / figures['rows']:,.0f} B |",
+            f"{rate / 1e3:,.0f} k | {peak / 1e9:.2f} GB | "
+            f"{peak / figures['rows']:,.0f} B | {stages} | {figures['cells']:,} |",
             flush=True,
         )
         key = (size, fmt)
