@@ -27,6 +27,7 @@ Move ids must be unique over the whole file: each chunk hands the hashes of its 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,7 @@ from geo.relocation.readers import MoveSource
 from geo.tabular import parse_number
 
 ATTRIBUTES = ("age_band", "labour_status", "household_type")
+WHOLE_NUMBERS = ("year", "weight")
 TEXT_COLUMNS = (
     "reason",
     "origin_area_id",
@@ -238,9 +240,17 @@ def text_of(column: pa.ChunkedArray | pa.Array) -> Text:
     return Text(remap.astype(np.int32)[codes], np.asarray(uniques, dtype=object))
 
 
-def _parse(value: str) -> float:
+# The one parser learns whole-number context ("1.000" movers is one thousand) with issue 10;
+# until then it takes the text alone.
+_PARSER_TAKES_INTEGER = "integer" in inspect.signature(parse_number).parameters
+
+
+def _parse(value: str, integer: bool = False) -> float:
     """One value through the project's number parser; NaN for blank, ValueError if bad."""
-    number = parse_number(value)
+    if integer and _PARSER_TAKES_INTEGER:
+        number = parse_number(value, integer=True)  # type: ignore[call-arg,unused-ignore]
+    else:
+        number = parse_number(value)
     if number is None:
         return np.nan
     if not np.isfinite(number):
@@ -248,7 +258,9 @@ def _parse(value: str) -> float:
     return float(number)
 
 
-def numbers_of(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def numbers_of(
+    column: pa.ChunkedArray | pa.Array, integer: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """(values, bad): blank → NaN; ``bad`` marks non-blank cells that are not numbers.
 
     Typed numeric columns are used as they are. Text uses :func:`geo.tabular.parse_number`
@@ -287,7 +299,7 @@ def numbers_of(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarr
         wrong = np.zeros(len(encoded.dictionary), dtype=bool)
         for i, value in enumerate(encoded.dictionary.to_pylist()):
             try:
-                parsed[i] = _parse(value)
+                parsed[i] = _parse(value, integer)
             except (ValueError, OverflowError):
                 wrong[i] = True
         codes = encoded.indices.to_numpy(zero_copy_only=False)
@@ -320,9 +332,11 @@ class Cells:
         return self._text[name]
 
     def numbers(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """Column ``name`` as numbers, see :func:`numbers_of` (converted once)."""
+        """Column ``name`` as numbers, see :func:`numbers_of` (converted once); the year and
+        the weight are whole numbers.
+        """
         if name not in self._numbers:
-            self._numbers[name] = numbers_of(self.column(name))
+            self._numbers[name] = numbers_of(self.column(name), integer=name in WHOLE_NUMBERS)
         return self._numbers[name]
 
     def shown(self, name: str) -> Callable[[int], object]:
