@@ -63,11 +63,11 @@ if mode == "dask":
     scheduler = cluster.scheduler_address
 else:
     scheduler = None
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 result = import_moves(store, path, crs="EPSG:25832", dask_scheduler=scheduler)
-seconds = time.perf_counter() - start
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 print(json.dumps({"rows": result.rows, "movers": result.movers, "cells": result.cells,
-                  "seconds": seconds, "timings": getattr(result, "timings", {})}))
+                  "seconds": seconds, "cpu": cpu, "timings": getattr(result, "timings", {})}))
 if mode == "dask":
     cluster.close()
 """
@@ -303,10 +303,10 @@ def main() -> None:
     ).stdout.strip()
     print(f"before: {short}; cores: {os.cpu_count()}; load average before: {' '.join(load_before)}")
     print(
-        "| moves | file | import | time | rows/s | peak memory (process tree) | per row "
-        "| of which: stream / protection / store | cells |"
+        "| moves | file | import | time | rows/s | rows per CPU second (client) "
+        "| peak memory (process tree) | per row | of which: stream / protection / store | cells |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     reference: dict[tuple[float, str], object] = {}
     for size, fmt, mode in plan:
         data = generate(workdir, size, fmt)
@@ -336,7 +336,8 @@ def main() -> None:
             stages += f", {stream_rate / workers / 1e3:,.0f} k per worker)" if workers > 1 else ")"
         print(
             f"| {size:g} M | {fmt} | {label} | {figures['seconds']:.1f} s | "
-            f"{rate / 1e3:,.0f} k | {peak / 1e9:.2f} GB | "
+            f"{rate / 1e3:,.0f} k | {figures['rows'] / figures['cpu'] / 1e3:,.0f} k | "
+            f"{peak / 1e9:.2f} GB | "
             f"{peak / figures['rows']:,.0f} B | {stages} | {figures['cells']:,} |",
             flush=True,
         )
