@@ -101,6 +101,9 @@ class _LocalControls(folium.MacroElement):
           map.eachLayer(function (layer) {
             var p = layer.feature && layer.feature.properties;
             if (p && p.name && layer._path) {
+              // a shape that opens its popup is a button; a name needs a role to be valid
+              var clickable = layer._path.classList.contains("leaflet-interactive");
+              layer._path.setAttribute("role", clickable ? "button" : "img");
               layer._path.setAttribute("aria-label", p.name);
             }
           });
