@@ -172,7 +172,7 @@ def validate_moves(
                 dup[lo:hi],
                 "duplicate move id",
                 column="move_id",
-                values=lambda i, base=lo: all_ids.iloc[base + i],
+                values=_shifted(all_ids, lo),
                 expected="each move id once",
                 file=moves.file_label(chunk.file),
                 offset=chunk.offset,
@@ -304,6 +304,8 @@ def write_counts(writer, counts: MoveCounts, *, timings: dict[str, float] | None
 
 @dataclass
 class ImportResult:
+    """What an import did: rows and movers read, cells counted, time, notes."""
+
     rows: int
     movers: int
     cells: int
@@ -315,6 +317,7 @@ class ImportResult:
     timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
+        """One paragraph for the command line."""
         rate = (
             f" in {self.seconds:.1f} s ({self.rows / self.seconds:,.0f} rows/s)"
             if self.seconds
@@ -360,11 +363,13 @@ class TerminalProgress:
         )
 
     def __call__(self, rows: int, total: int | None) -> None:
+        """Advance the bar by ``rows`` (``total`` once it is known)."""
         if total is not None and total != self.bar.total:
             self.bar.total = total
         self.bar.update(rows - self.bar.n)
 
     def close(self) -> None:
+        """Close the bar."""
         self.bar.close()
 
 
@@ -445,7 +450,7 @@ def report_duplicate_ids(run: ImportRun, work: Path, buckets: list[DuplicateIds]
             np.ones(1, dtype=bool),
             "duplicate move id",
             column="move_id",
-            values=lambda _i, v=value: v,
+            values=_constant(value),
             expected="each move id once",
             file=label,
             offset=offset + row,
@@ -658,3 +663,13 @@ def _rejoin_locked(store: Store, dask_scheduler: str | None, chunk_size: int) ->
     with store.transaction() as w:
         write_counts(w, counts)
     return counts
+
+
+def _shifted(series: pd.Series, base: int) -> Callable[[int], object]:
+    """Value at chunk position ``i`` of a file-wide ``series`` whose chunk starts at ``base``."""
+    return lambda i: series.iloc[base + i]
+
+
+def _constant(value: object) -> Callable[[int], object]:
+    """The same value for every row (a problem about one id)."""
+    return lambda _i: value

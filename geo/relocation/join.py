@@ -123,6 +123,13 @@ def _index_ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return offsets + np.arange(total, dtype=np.int64)
 
 
+def present_or_none(mask: np.ndarray, objects: np.ndarray) -> np.ndarray:
+    """An object array with ``objects`` where ``mask`` holds and None elsewhere."""
+    out = np.full(len(objects), None, dtype=object)
+    out[mask] = np.asarray(objects, dtype=object)[mask]
+    return out
+
+
 class PolygonIndex:
     """Which polygon contains each of many points, without building Point objects.
 
@@ -139,7 +146,7 @@ class PolygonIndex:
     def __init__(self, geometries, *, target_cells: int = 60_000):
         geoms = np.asarray(geometries, dtype=object)
         present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
-        self.geometries = np.where(present, geoms, None)
+        self.geometries = present_or_none(present, geoms)
         self.size = len(geoms)
         if not present.any():
             self.origin = (0.0, 0.0)
@@ -166,8 +173,8 @@ class PolygonIndex:
                 self._edge.append(np.empty(0, np.int64))
                 continue
             gx0, gy0, gx1, gy1 = self._cell_range(shapely.bounds(geom))
-            gx, gy = np.meshgrid(np.arange(gx0, gx1 + 1), np.arange(gy0, gy1 + 1))
-            gx, gy = gx.ravel(), gy.ravel()
+            grid_x, grid_y = np.meshgrid(np.arange(gx0, gx1 + 1), np.arange(gy0, gy1 + 1))
+            gx, gy = grid_x.ravel(), grid_y.ravel()
             x0 = self.origin[0] + gx * self.cell
             y0 = self.origin[1] + gy * self.cell
             boxes = shapely.box(x0, y0, x0 + self.cell, y0 + self.cell)
@@ -245,6 +252,7 @@ class JoinLayers:
 
     @property
     def has_municipality_boundaries(self) -> bool:
+        """True when municipal boundaries are loaded (points can be placed in them)."""
         return self.municipalities is not None and len(self.municipality_codes) > 0
 
     @classmethod
@@ -294,18 +302,19 @@ class JoinLayers:
             area_municipality=codes,
             area_x=points[:, 0],
             area_y=points[:, 1],
-            areas=PolygonIndex(np.where(bounded, geom_objects, None)),
+            areas=PolygonIndex(present_or_none(bounded, geom_objects)),
             municipality_codes=muni_codes,
             municipalities=muni_index,
             signature=layers_signature(areas, municipalities),
             notes=notes,
-            approximate=PolygonIndex(np.where(located & ~bounded, geom_objects, None))
+            approximate=PolygonIndex(present_or_none(located & ~bounded, geom_objects))
             if (located & ~bounded).any()
             else None,
         )
 
     @classmethod
     def from_store(cls, store: Store) -> JoinLayers:
+        """The join layers of the store's areas and municipalities."""
         municipalities = store.read("municipalities")
         return cls.from_frames(store.read("areas"), municipalities if len(municipalities) else None)
 
@@ -451,6 +460,7 @@ def count_chunk(chunk: pd.DataFrame, layers: JoinLayers) -> ChunkCounts:
         if layers.has_municipality_boundaries:
             need_muni = (muni == 0) & has_point
             if need_muni.any():
+                assert layers.municipalities is not None  # has_municipality_boundaries
                 hit = layers.municipalities.locate(px[need_muni], py[need_muni])
                 numbers = pd.to_numeric(pd.Series(layers.municipality_codes), errors="coerce")
                 lookup = np.append(np.nan_to_num(numbers.to_numpy(dtype=float), nan=0.0), 0)
@@ -592,6 +602,7 @@ def _sum_profiles(frames: list[pd.DataFrame | None]) -> pd.DataFrame:
 
 
 def decode_counts(counts: ChunkCounts, layers: JoinLayers) -> pd.DataFrame:
+    """The microcell counts as a frame with area ids and municipality codes, not indexes."""
     na = len(layers.area_ids)
     key = counts.keys.copy()
     parts = {}
@@ -648,6 +659,7 @@ class MoveCounts:
 
 
 def chunks_of(frame: pd.DataFrame, chunk_size: int = DEFAULT_CHUNK) -> Iterator[pd.DataFrame]:
+    """``frame`` in consecutive slices of at most ``chunk_size`` rows."""
     for start in range(0, len(frame), chunk_size):
         yield frame.iloc[start : start + chunk_size]
 
