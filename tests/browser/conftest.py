@@ -119,7 +119,7 @@ class RecordedPage:
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
     recorded = RecordedPage(context.new_page())
     yield recorded
     context.close()

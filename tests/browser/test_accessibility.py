@@ -90,7 +90,7 @@ def test_map_controls_work_with_the_keyboard(live_server, page, path):
 @pytest.mark.parametrize("width", [400, 1280])
 def test_pages_reflow_without_horizontal_scrolling(live_server, browser, width):
     """WCAG 1.4.10: no page is wider than the window; wide tables scroll in their own region."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
+    context = browser.new_context(locale="da-DK", viewport={"width": width, "height": 900})
     p = context.new_page()
     too_wide = {}
     for path in PAGES:

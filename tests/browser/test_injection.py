@@ -76,7 +76,7 @@ def hostile_server(tmp_path_factory):
 
 
 def _visit(browser, url: str) -> tuple[object, str]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(120_000)  # maps are built on the first request
     page.add_init_script(WATCH)
@@ -117,7 +117,7 @@ def test_hostile_names_create_no_element_and_run_nothing(hostile_server, browser
 
 
 def test_layer_control_shows_the_name_as_text(hostile_server, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.add_init_script(WATCH)
     page.goto(f"{hostile_server}/omraader/{AREA}", wait_until="networkidle")

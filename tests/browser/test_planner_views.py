@@ -22,7 +22,7 @@ PAGES = [
 
 @pytest.mark.parametrize("width", [1280, 400])
 def test_no_horizontal_overflow(browser, live_server, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
+    context = browser.new_context(locale="da-DK", viewport={"width": width, "height": 900})
     page = context.new_page()
     wide = {}
     for path in PAGES:
@@ -66,7 +66,7 @@ def test_english_map_controls(page, live_server):
 
 
 def test_search_works_without_javascript(browser, live_server):
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(locale="da-DK", java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server + "/kommuner")
     page.fill("#q", "toveshoj")
