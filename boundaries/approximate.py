@@ -31,6 +31,24 @@ def discs(points_wgs84: gpd.GeoSeries, radius_m: pd.Series) -> gpd.GeoSeries:
     )
 
 
+LOCATION_COLUMNS = {
+    "area_id": str,
+    "lat": float,
+    "lon": float,
+    "precision_class": str,
+    "uncertainty_m": float,
+    "precision_note": str,
+    "source_url": str,
+    "source_label": str,
+    "read_via": str,
+}
+
+
+def no_locations() -> pd.DataFrame:
+    """A locations table without rows: every area then falls back to its municipality's town."""
+    return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in LOCATION_COLUMNS.items()})
+
+
 def approximate_areas(
     areas: pd.DataFrame, locations: pd.DataFrame, towns: pd.DataFrame
 ) -> gpd.GeoDataFrame:

@@ -351,7 +351,7 @@ def import_designations(
 
     import geopandas as gpd
 
-    from boundaries.approximate import APPROXIMATE_LABEL_DA, approximate_areas
+    from boundaries.approximate import APPROXIMATE_LABEL_DA, approximate_areas, no_locations
     from geo import STORE_CRS
     from geo.naming import AreaMatcher
 
@@ -448,18 +448,7 @@ def import_designations(
                 "municipality_code": [code for _, code in new_areas.values()],
             }
         )
-        no_locations = pd.DataFrame(
-            {
-                "area_id": pd.Series([], dtype=str),
-                "lat": pd.Series([], dtype=float),
-                "lon": pd.Series([], dtype=float),
-                "precision_class": pd.Series([], dtype=str),
-                "uncertainty_m": pd.Series([], dtype=float),
-                "precision_note": pd.Series([], dtype=str),
-                "source": pd.Series([], dtype=str),
-            }
-        )
-        added = approximate_areas(names, no_locations, store.read("municipality_info"))
+        added = approximate_areas(names, no_locations(), store.read("municipality_info"))
         added["boundary_note"] = APPROXIMATE_LABEL_DA
         added.loc[added["boundary_source"] == "none", "boundary_note"] = "placering ikke oplyst"
         added = (
