@@ -77,6 +77,19 @@ MAX_PROBLEMS_PER_CHECK = 20
 # cannot be a thousands separator (not followed by exactly three digits). Everything else goes
 # through the one parser, value by distinct value.
 _PLAIN_NUMBER = r"^-?[0-9]+(?:[.,](?:[0-9]{1,2}|[0-9]{4,}))?$"
+# Coordinates are never written with thousands separators: one "." or "," is the decimal mark
+# whatever the number of decimals ("8.452" is 8.452 degrees, "575000,5" is metres).
+_DECIMAL_NUMBER = r"^-?[0-9]+(?:[.,][0-9]+)?$"
+COORDINATES = (
+    "origin_x",
+    "origin_y",
+    "dest_x",
+    "dest_y",
+    "origin_lon",
+    "origin_lat",
+    "dest_lon",
+    "dest_lat",
+)
 # The schema the raw moves are kept in (geo.store datasets); text as dictionaries.
 _DICT = pa.dictionary(pa.int32(), pa.string())
 STORED_SCHEMA = pa.schema(
@@ -259,13 +272,14 @@ def _parse(value: str, integer: bool = False) -> float:
 
 
 def numbers_of(
-    column: pa.ChunkedArray | pa.Array, integer: bool = False
+    column: pa.ChunkedArray | pa.Array, integer: bool = False, decimal: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """(values, bad): blank → NaN; ``bad`` marks non-blank cells that are not numbers.
 
     Typed numeric columns are used as they are. Text uses :func:`geo.tabular.parse_number`
     (Danish formats); plain forms such as ``575000``, ``10,17`` or ``56.1601`` are read in
-    bulk with the same result.
+    bulk with the same result. With ``decimal`` (coordinates) a single ``.`` or ``,`` is always
+    the decimal mark, since such columns carry no thousands separators.
     """
     arr = _as_array(column)
     if pa.types.is_dictionary(arr.type):
@@ -280,7 +294,9 @@ def numbers_of(
     n = len(trimmed)
     values = np.full(n, np.nan)
     bad = np.zeros(n, dtype=bool)
-    plain = np.asarray(pc.match_substring_regex(trimmed, _PLAIN_NUMBER))
+    plain = np.asarray(
+        pc.match_substring_regex(trimmed, _DECIMAL_NUMBER if decimal else _PLAIN_NUMBER)
+    )
     if plain.all():
         values = pc.cast(pc.replace_substring(trimmed, ",", "."), pa.float64()).to_numpy(
             zero_copy_only=False
@@ -336,7 +352,9 @@ class Cells:
         the weight are whole numbers.
         """
         if name not in self._numbers:
-            self._numbers[name] = numbers_of(self.column(name), integer=name in WHOLE_NUMBERS)
+            self._numbers[name] = numbers_of(
+                self.column(name), integer=name in WHOLE_NUMBERS, decimal=name in COORDINATES
+            )
         return self._numbers[name]
 
     def shown(self, name: str) -> Callable[[int], object]:
