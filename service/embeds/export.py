@@ -23,6 +23,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Flask
 
@@ -46,9 +47,9 @@ def _rewrite(html: str, *, base_url: str, page_url: str) -> str:
     # the switch between map and table view
     html = re.sub(rf'href="{re.escape(path)}\?[^"]*visning=tabel[^"]*"', 'href="tabel.html"', html)
     html = re.sub(rf'href="{re.escape(path)}(\?[^"]*)?"', 'href="index.html"', html)
-    # links to the full site
-    html = html.replace('href="http://export.invalid/', f'href="{base_url}/')
-    return html
+    # links to the full site, also where a link carries one as a parameter (oEmbed discovery)
+    html = html.replace("http://export.invalid", base_url)
+    return html.replace(quote("http://export.invalid", safe=""), quote(base_url, safe=""))
 
 
 def _rewrite_script(js: str, base_url: str) -> str:
