@@ -34,8 +34,22 @@ def _free_port() -> int:
 
 
 def start_gunicorn(store_path: Path, port: int, env_extra: dict | None = None):
-    env = {**os.environ, "OMRAADEKORT_STORE": str(store_path), **(env_extra or {})}
+    """gunicorn on ``port`` serving ``store_path``; its log goes to a file beside the store.
+
+    The log must not go to a pipe nobody reads: once the pipe's buffer is full, every worker
+    blocks on its next log line and the pages time out. The warm-up crawl is off here
+    (tests/service/test_fastpath.py tests it): on a two-core runner it would compete with
+    the pages under test.
+    """
+    env = {
+        **os.environ,
+        "OMRAADEKORT_STORE": str(store_path),
+        "OMRAADEKORT_WARM_ON_NEW_VERSION": "false",
+        **(env_extra or {}),
+    }
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    log_path = Path(store_path).with_name(f"gunicorn-{port}.log")
+    log = open(log_path, "ab")  # noqa: SIM115 (closed in stop_gunicorn)
     proc = subprocess.Popen(
         [
             str(gunicorn),
@@ -48,9 +62,10 @@ def start_gunicorn(store_path: Path, port: int, env_extra: dict | None = None):
             "service:create_app()",
         ],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
+    proc.log_file = log  # type: ignore[attr-defined]
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -58,18 +73,23 @@ def start_gunicorn(store_path: Path, port: int, env_extra: dict | None = None):
                 return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {proc.stderr.read().decode()}") from None
+                log.close()
+                raise RuntimeError(f"gunicorn exited: {log_path.read_text()[-3000:]}") from None
             time.sleep(0.2)
     proc.kill()
     proc.wait()
-    proc.stderr.close()
-    raise RuntimeError("gunicorn did not answer within 30 s")
+    log.close()
+    raise RuntimeError(f"gunicorn did not answer within 30 s: {log_path.read_text()[-3000:]}")
 
 
 def stop_gunicorn(proc) -> None:
     proc.terminate()
-    proc.wait(timeout=10)
-    proc.stderr.close()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    proc.log_file.close()
 
 
 @pytest.fixture(scope="session")

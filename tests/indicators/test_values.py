@@ -227,4 +227,4 @@ def test_default_values_match_the_seed_tables_and_name_their_sources(default_sto
     assert not frame["synthetic"].any()
     one_year = frame[frame["code"] == "outside_labour_share_1y"]
     assert set(one_year["area_id"]) == {"sundparken", "bispehaven", "vollsmose"}
-    assert "NOT the 2-year average" in one_year["note"].iloc[0]
+    assert "ikke det toårige gennemsnit" in one_year["note"].iloc[0]

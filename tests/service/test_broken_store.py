@@ -25,9 +25,15 @@ ARGS = {
     "package": "leaflet",
     "version": "x",
 }
-# routes that answer without the store (documentation, static files)
+# routes that answer without the store (documentation, static files, the glossary and the
+# programme figures, which are reference texts shipped with the package, and the empty search
+# form)
 NO_STORE = {
     "/api/",
+    "/api/glossary",
+    "/ordforklaring",
+    "/indsatser",
+    "/soeg",
     "/api/openapi.json",
     "/api/conformance",
     "/api/indicator-catalogue",

@@ -35,27 +35,33 @@ def client(tmp_path_factory, store_path):
     return app.test_client()
 
 
-def _rows(response) -> list[dict]:
+DIALECTS = [("excel", ";"), ("rfc4180", ",")]
+
+
+def _rows(response, delimiter: str) -> list[dict]:
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     text = response.get_data(as_text=True).lstrip("\ufeff")
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
 
 
 def _dangerous(cell: str) -> bool:
     return cell[:1] in "=+-@\t\r" or cell.lstrip()[:1] in "=+-@"
 
 
-def test_area_csv_download(client):
-    rows = _rows(client.get("/api/areas?year=2024&format=csv"))
+@pytest.mark.parametrize("dialect,delimiter", DIALECTS)
+def test_area_csv_download(client, dialect, delimiter):
+    rows = _rows(client.get(f"/api/areas?year=2024&format=csv&dialekt={dialect}"), delimiter)
     row = next(r for r in rows if r["area_id"] == AREA)
     assert row["name"] == "'" + FORMULA
     text_cells = [c for r in rows for k, c in r.items() if k and not k.startswith(("ind_", "cen"))]
     assert not any(_dangerous(c) for c in text_cells if c and not _is_number(c))
-    assert float(row["centroid_lon"]) > 0  # numbers are still numbers
+    assert float(row["centroid_lon"].replace(",", ".")) > 0  # numbers are still numbers
 
 
-def test_flows_csv_download(client):
-    rows = _rows(client.get("/api/flows.csv?level=area-municipality"))
+@pytest.mark.parametrize("dialect,delimiter", DIALECTS)
+def test_flows_csv_download(client, dialect, delimiter):
+    url = f"/api/flows.csv?level=area-municipality&dialekt={dialect}"
+    rows = _rows(client.get(url), delimiter)
     names = {r["origin_name"] for r in rows} | {r["dest_name"] for r in rows}
     assert "'" + FORMULA in names
     assert not any(_dangerous(c) for r in rows for c in r.values() if c and not _is_number(c))
@@ -64,7 +70,7 @@ def test_flows_csv_download(client):
 
 def _is_number(text: str) -> bool:
     try:
-        float(text)
+        float(text.replace(",", "."))
     except ValueError:
         return False
     return True
