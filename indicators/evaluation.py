@@ -1,7 +1,7 @@
 """The evaluation of the omdannelsesområder: its four levels, two tracks, VIVE's questions and
 its timeline 2018–2030.
 
-The texts come from the seed documents (udsatteområder.dk's front page and results page,
+The texts come from the public sources (udsatteområder.dk's front page and results page,
 ``data/default/evaluation_questions.csv`` and ``evaluation_timeline.csv``); the timeline is
 extended by what the store knows: every list year (1 December, with the official counts) and
 every dated approval, adoption and dispensation of a development plan.
@@ -18,7 +18,7 @@ import pandas as pd
 from indicators.categories import PLURAL_DA
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "default"
-SEED_001 = "udsatteområder.dk, 'Resultater' (seed 001_2991c1f8e87cc683.txt)"
+RESULTS_PAGE = "udsatteområder.dk, 'Resultater'"
 START_YEAR, END_YEAR = 2018, 2030
 
 
@@ -99,7 +99,7 @@ TRACKS_TEXT: tuple[tuple[str, str, str], ...] = (
 
 @lru_cache(maxsize=1)
 def questions() -> dict[str, list[str]]:
-    """VIVE's questions per level code (seed 001)."""
+    """VIVE's questions per level code (udsatteområder.dk, 'Resultater')."""
     table = pd.read_csv(DATA_DIR / "evaluation_questions.csv", dtype=str, keep_default_na=False)
     out: dict[str, list[str]] = {lv.code: [] for lv in LEVELS}
     for level, question in zip(table["level"], table["question"], strict=True):
@@ -211,8 +211,9 @@ def _plan_events(store) -> list[Event]:
 
 
 def timeline(store) -> list[Event]:
-    """The timeline 2018–2030: the evaluation's milestones (seed 000 and 001), the law, every
-    list year the store knows and every dated plan decision, in date order.
+    """The timeline 2018–2030: the evaluation's milestones (udsatteområder.dk's front page
+    and 'Resultater'), the law, every list year the store knows and every dated plan
+    decision, in date order.
     """
     events = [
         *_seed_events(),

@@ -1,9 +1,8 @@
 """The three boligsociale programmes 2006–18 and the safety-and-well-being survey 2018/2021.
 
-Figures from VIVE's booklet and Landsbyggefonden (``data/default/programmes.csv`` and
-``survey_2018_2021.csv``, transcribed from the seed documents). Where the booklet's text
-and its table disagree, both figures are kept and :attr:`Programme.per_plan_disagrees` says
-so.
+Figures transcribed from VIVE's booklet and Landsbyggefonden's news of December 2022
+(``data/default/programmes.csv`` and ``survey_2018_2021.csv``). Where the booklet's text and
+its table disagree, both figures are kept and :attr:`Programme.per_plan_disagrees` says so.
 """
 
 from __future__ import annotations

@@ -252,7 +252,9 @@ def _matcher(areas: pd.DataFrame, aliases: pd.DataFrame) -> AreaMatcher:
 
 
 def load_default_reports(areas: pd.DataFrame, aliases: pd.DataFrame) -> pd.DataFrame:
-    """The reports named in the seed documents (``data/default/reports.csv``)."""
+    """The reports named on udsatteområder.dk and in VIVE's booklet
+    (``data/default/reports.csv``).
+    """
     raw = pd.read_csv(DEFAULT_FILE, dtype=str, keep_default_na=False)
     return validate_reports(
         raw, str(DEFAULT_FILE), _matcher(areas, aliases), dataset=DEFAULT_DATASET
@@ -265,8 +267,9 @@ def write_default_reports(writer, areas: pd.DataFrame, aliases: pd.DataFrame) ->
     writer.write(TABLE, reports)
     writer.record_provenance(
         "reports",
-        description="Reports named in the seed documents: the evaluations of the three "
-        "boligsociale programmes and the ministry's status report on the development plans",
+        description="Reports named on udsatteområder.dk and in VIVE's booklet: the evaluations "
+        "of the three boligsociale programmes and the ministry's status report on the "
+        "development plans",
         source="data/default/reports.csv (per-row sources: VIVE's booklet, Landsbyggefonden)",
         licence=FACTS_LICENCE,
         records=len(reports),
