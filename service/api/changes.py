@@ -7,19 +7,21 @@ from flask import Blueprint, jsonify, request
 from geo.changes import KINDS, change_years, list_changes
 from geo.errors import NotFound
 from indicators.categories import CATEGORIES
-from service.api.openapi import error_responses, json_ok
+from service.api.openapi import (
+    NULLABLE_BOOLEAN,
+    NULLABLE_INTEGER,
+    NULLABLE_NUMBER,
+    NULLABLE_STRING,
+    STRING_LIST,
+    error_responses,
+    json_ok,
+)
 from service.params import parse_year
 from service.store_access import get_store
 
 bp = Blueprint("changes_api", __name__, url_prefix="/api")
 
-# OpenAPI 3.0: "nullable" rather than a list of types.
-_BOOL = {"type": "boolean", "nullable": True}
-_STATUS = {"type": "object", "additionalProperties": _BOOL}
-_IDS = {"type": "array", "items": {"type": "string"}}
-_NUMBER = {"type": "number", "nullable": True}
-_INT = {"type": "integer", "nullable": True}
-_STR = {"type": "string", "nullable": True}
+_STATUS = {"type": "object", "additionalProperties": NULLABLE_BOOLEAN}
 
 PATHS = {
     "changes_api.changes": {
@@ -70,16 +72,16 @@ SCHEMAS = {
                     ],
                     "properties": {
                         "category": {"type": "string", "enum": list(CATEGORIES)},
-                        "official_before": _INT,
-                        "official_after": _INT,
+                        "official_before": NULLABLE_INTEGER,
+                        "official_after": NULLABLE_INTEGER,
                         "named_before": {"type": "integer"},
                         "named_after": {"type": "integer"},
                         "complete_before": {"type": "boolean"},
                         "complete_after": {"type": "boolean"},
-                        "entered": _IDS,
-                        "left": _IDS,
-                        "possibly_entered": _IDS,
-                        "possibly_left": _IDS,
+                        "entered": STRING_LIST,
+                        "left": STRING_LIST,
+                        "possibly_entered": STRING_LIST,
+                        "possibly_left": STRING_LIST,
                         "renamed": {"type": "array", "items": {"type": "object"}},
                         "stayed": {"type": "integer"},
                     },
@@ -93,18 +95,18 @@ SCHEMAS = {
                     "properties": {
                         "area_id": {"type": "string"},
                         "name": {"type": "string"},
-                        "municipality_code": _STR,
+                        "municipality_code": NULLABLE_STRING,
                         "municipality_name": {"type": "string"},
                         "kind": {"type": "string", "enum": list(KINDS)},
                         "map_class": {"type": "string"},
                         "before": _STATUS,
                         "after": _STATUS,
-                        "most_severe_before": _STR,
-                        "most_severe_after": _STR,
-                        "entered": _IDS,
-                        "left": _IDS,
-                        "possibly_entered": _IDS,
-                        "possibly_left": _IDS,
+                        "most_severe_before": NULLABLE_STRING,
+                        "most_severe_after": NULLABLE_STRING,
+                        "entered": STRING_LIST,
+                        "left": STRING_LIST,
+                        "possibly_entered": STRING_LIST,
+                        "possibly_left": STRING_LIST,
                         "explanations": {
                             "type": "array",
                             "items": {
@@ -128,11 +130,11 @@ SCHEMAS = {
                                                 "indicator": {"type": "string"},
                                                 "comparison": {"type": "string"},
                                                 "threshold": {"type": "number"},
-                                                "value_before": _NUMBER,
-                                                "value_after": _NUMBER,
-                                                "met_before": _BOOL,
-                                                "met_after": _BOOL,
-                                                "margin": _NUMBER,
+                                                "value_before": NULLABLE_NUMBER,
+                                                "value_after": NULLABLE_NUMBER,
+                                                "met_before": NULLABLE_BOOLEAN,
+                                                "met_after": NULLABLE_BOOLEAN,
+                                                "margin": NULLABLE_NUMBER,
                                                 "crossed": {"type": "boolean"},
                                                 "basis": {"type": "string"},
                                             },
@@ -141,8 +143,8 @@ SCHEMAS = {
                                 },
                             },
                         },
-                        "sources_before": _IDS,
-                        "sources_after": _IDS,
+                        "sources_before": STRING_LIST,
+                        "sources_after": STRING_LIST,
                         "aliases": {"type": "array", "items": {"type": "object"}},
                         "counterparts": {"type": "array", "items": {"type": "object"}},
                     },

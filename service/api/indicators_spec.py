@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from indicators.catalogue import CATALOGUE
 from indicators.rules import VERSIONS
-from service.api.openapi import NULLABLE_INTEGER, NULLABLE_NUMBER, error_responses, json_ok
+from service.api.openapi import (
+    NULLABLE_BOOLEAN,
+    NULLABLE_INTEGER,
+    NULLABLE_NUMBER,
+    error_responses,
+    json_ok,
+)
 
-TRISTATE = {"type": "boolean", "nullable": True}
+TRISTATE = NULLABLE_BOOLEAN
 
 
 DATASET = {

@@ -26,6 +26,9 @@ YEAR = {
 NULLABLE_STRING = {"type": "string", "nullable": True}
 NULLABLE_NUMBER = {"type": "number", "nullable": True}
 NULLABLE_INTEGER = {"type": "integer", "nullable": True}
+# a yes/no that may be unknown (None): a criterion without a published value
+NULLABLE_BOOLEAN = {"type": "boolean", "nullable": True}
+STRING_LIST = {"type": "array", "items": {"type": "string"}}
 
 
 def json_ok(schema_ref: str, description: str = "OK") -> dict:

@@ -12,6 +12,7 @@ from service.api.openapi import (
     NULLABLE_INTEGER,
     NULLABLE_NUMBER,
     NULLABLE_STRING,
+    STRING_LIST,
     error_responses,
     json_ok,
 )
@@ -72,7 +73,6 @@ def glossary_terms():
 
 # -- OpenAPI ---------------------------------------------------------------------------------
 
-STRING_LIST = {"type": "array", "items": {"type": "string"}}
 POINT = {
     "type": "object",
     "nullable": True,
