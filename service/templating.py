@@ -6,6 +6,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from indicators.catalogue import CATALOGUE
+from indicators.plans import date_da
 from service.assets import vendor_url
 
 
@@ -20,28 +21,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["oembed_discovery_url"] = oembed_discovery_url
 
 
-MONTHS_DA = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
-
 def danish_date(iso: str | None) -> str:
     """``2018-12-01`` → ``1. december 2018``; "ikke oplyst" for a missing date."""
     if not isinstance(iso, str) or len(iso) < 10:
         return "ikke oplyst"
-    year, month, day = (int(x) for x in iso[:10].split("-"))
-    return f"{day}. {MONTHS_DA[month - 1]} {year}"
+    return date_da(iso[:10])
 
 
 def indicator_choices() -> list[tuple[str, str]]:
