@@ -158,18 +158,14 @@ def layout_floor(cube: Cube, publishable: np.ndarray) -> np.ndarray:
     changed = True
     while changed:
         changed = False
-        for axis, dim in enumerate(cube.dims):
-            for parent, decompositions in dim.children.items():
-                p = dim.index[parent]
-                for decomposition in decompositions:
-                    kids = [dim.index[c] for c in decomposition]
-                    below = np.take(floor, kids, axis=axis).sum(axis=axis)
-                    current = np.take(floor, p, axis=axis)
-                    if (below > current).any():
-                        index: list[slice | int] = [slice(None)] * floor.ndim
-                        index[axis] = p
-                        floor[tuple(index)] = np.maximum(current, below)
-                        changed = True
+        for axis, p, kids in cube.relations():
+            below = np.take(floor, kids, axis=axis).sum(axis=axis)
+            current = np.take(floor, p, axis=axis)
+            if (below > current).any():
+                index: list[slice | int] = [slice(None)] * floor.ndim
+                index[axis] = p
+                floor[tuple(index)] = np.maximum(current, below)
+                changed = True
     return floor
 
 

@@ -35,6 +35,7 @@ less raises :class:`ValueError`.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -207,6 +208,16 @@ class Cube:
     dims: list[Dimension]
     values: np.ndarray  # shape tuple(len(d) for d in dims), int64
     atom_counts: np.ndarray  # shape tuple(len(d.atoms) for d in dims): the records per atom
+
+    def relations(self) -> Iterator[tuple[int, int, list[int]]]:
+        """Every additive relation of the cube as ``(axis, parent, parts)``: along ``axis``,
+        node ``parent`` is the sum of the nodes ``parts`` (one tuple per decomposition).
+        """
+        for axis, dim in enumerate(self.dims):
+            for parent, decompositions in dim.children.items():
+                p = dim.index[parent]
+                for decomposition in decompositions:
+                    yield axis, p, [dim.index[c] for c in decomposition]
 
     @classmethod
     def from_atoms(cls, dims: list[Dimension], atom_counts: np.ndarray) -> Cube:
@@ -416,21 +427,17 @@ def _hidden_floor(cube: Cube, suppressed: np.ndarray) -> np.ndarray:
     changed = True
     while changed:
         changed = False
-        for axis, dim in enumerate(cube.dims):
-            for parent, decompositions in dim.children.items():
-                p = dim.index[parent]
-                for decomposition in decompositions:
-                    kids = [dim.index[c] for c in decomposition]
-                    below = np.where(
-                        _slab(suppressed, axis, kids), _slab(floor, axis, kids), 0
-                    ).sum(axis=axis)
-                    current = _slab(floor, axis, p)
-                    better = _slab(suppressed, axis, p) & (below > 0) & (below < current)
-                    if better.any():
-                        index: list[slice | int] = [slice(None)] * values.ndim
-                        index[axis] = p
-                        floor[tuple(index)] = np.where(better, below, current)
-                        changed = True
+        for axis, p, kids in cube.relations():
+            below = np.where(_slab(suppressed, axis, kids), _slab(floor, axis, kids), 0).sum(
+                axis=axis
+            )
+            current = _slab(floor, axis, p)
+            better = _slab(suppressed, axis, p) & (below > 0) & (below < current)
+            if better.any():
+                index: list[slice | int] = [slice(None)] * values.ndim
+                index[axis] = p
+                floor[tuple(index)] = np.where(better, below, current)
+                changed = True
     return floor
 
 
@@ -843,61 +850,57 @@ def _row_heuristic(
     hidden = hidden.copy()
     for _ in range(200):
         changed = False
-        for axis, dim in enumerate(cube.dims):
-            for parent, decompositions in dim.children.items():
-                p = dim.index[parent]
-                for decomposition in decompositions:
-                    kids = [dim.index[c] for c in decomposition]
-                    h_p = np.take(hidden, p, axis=axis)
-                    h_k = np.take(hidden, kids, axis=axis)
-                    v_k = np.take(values, kids, axis=axis)
-                    r_k = np.where(h_k, np.take(room, kids, axis=axis), 0)
-                    free_k = np.take(hideable, kids, axis=axis) & ~h_k
-                    room_sum = r_k.sum(axis=axis)
-                    n_hidden = h_k.sum(axis=axis)
-                    u_k = np.take(up, kids, axis=axis)
-                    d_k = np.take(down, kids, axis=axis)
-                    r_p = np.take(room, p, axis=axis)
-                    e_hp = np.expand_dims(h_p, axis)
-                    e_sum = np.expand_dims(room_sum, axis)
-                    e_rp = np.expand_dims(r_p, axis)
-                    e_n = np.expand_dims(n_hidden, axis)
-                    # Hidden parts: pushed up, another hidden part gives way (or the total).
-                    short_up = h_k & ~e_hp & ((e_sum - r_k) < u_k)
-                    # Pushed down: the hidden total gives way, or another hidden part rises.
-                    short_down = h_k & (d_k > 0) & ~((e_hp & (e_rp >= d_k)) | (e_n - h_k > 0))
-                    need = np.where(short_up, u_k - (e_sum - r_k), 0).max(axis=axis)
-                    need = np.maximum(need, np.where(short_down.any(axis=axis), 1, 0))
-                    # A hidden total: pushed down, its hidden parts must have the room.
-                    d_p = np.take(down, p, axis=axis)
-                    need = np.maximum(need, np.where(h_p & (room_sum < d_p), d_p - room_sum, 0))
-                    # A hidden total pushed up needs a hidden part to rise with it.
-                    need = np.maximum(need, np.where(h_p & (n_hidden == 0), 1, 0))
-                    positions = np.argwhere(need > 0)
-                    if len(positions) == 0:
+        for axis, p, kids in cube.relations():
+            h_p = np.take(hidden, p, axis=axis)
+            h_k = np.take(hidden, kids, axis=axis)
+            v_k = np.take(values, kids, axis=axis)
+            r_k = np.where(h_k, np.take(room, kids, axis=axis), 0)
+            free_k = np.take(hideable, kids, axis=axis) & ~h_k
+            room_sum = r_k.sum(axis=axis)
+            n_hidden = h_k.sum(axis=axis)
+            u_k = np.take(up, kids, axis=axis)
+            d_k = np.take(down, kids, axis=axis)
+            r_p = np.take(room, p, axis=axis)
+            e_hp = np.expand_dims(h_p, axis)
+            e_sum = np.expand_dims(room_sum, axis)
+            e_rp = np.expand_dims(r_p, axis)
+            e_n = np.expand_dims(n_hidden, axis)
+            # Hidden parts: pushed up, another hidden part gives way (or the total).
+            short_up = h_k & ~e_hp & ((e_sum - r_k) < u_k)
+            # Pushed down: the hidden total gives way, or another hidden part rises.
+            short_down = h_k & (d_k > 0) & ~((e_hp & (e_rp >= d_k)) | (e_n - h_k > 0))
+            need = np.where(short_up, u_k - (e_sum - r_k), 0).max(axis=axis)
+            need = np.maximum(need, np.where(short_down.any(axis=axis), 1, 0))
+            # A hidden total: pushed down, its hidden parts must have the room.
+            d_p = np.take(down, p, axis=axis)
+            need = np.maximum(need, np.where(h_p & (room_sum < d_p), d_p - room_sum, 0))
+            # A hidden total pushed up needs a hidden part to rise with it.
+            need = np.maximum(need, np.where(h_p & (n_hidden == 0), 1, 0))
+            positions = np.argwhere(need > 0)
+            if len(positions) == 0:
+                continue
+            # Cheapest published part with the room needed, else the total.
+            ok = free_k & (np.take(room, kids, axis=axis) >= np.expand_dims(need, axis))
+            cost = np.where(ok, v_k, big)
+            best = cost.argmin(axis=axis)
+            best_cost = cost.min(axis=axis)
+            for position in positions:
+                pos = tuple(position)
+                if best_cost[pos] < big:
+                    target = _cell(pos, axis, kids[int(best[pos])])
+                else:
+                    # No single part has the room: the cheapest part, or the total.
+                    part_cost = np.where(free_k, v_k, big)
+                    line = part_cost[_line(pos, axis)]
+                    if line.min() < big:
+                        target = _cell(pos, axis, kids[int(line.argmin())])
+                    elif not h_p[pos] and hideable[_cell(pos, axis, p)]:
+                        target = _cell(pos, axis, p)
+                    else:
                         continue
-                    # Cheapest published part with the room needed, else the total.
-                    ok = free_k & (np.take(room, kids, axis=axis) >= np.expand_dims(need, axis))
-                    cost = np.where(ok, v_k, big)
-                    best = cost.argmin(axis=axis)
-                    best_cost = cost.min(axis=axis)
-                    for position in positions:
-                        pos = tuple(position)
-                        if best_cost[pos] < big:
-                            target = _cell(pos, axis, kids[int(best[pos])])
-                        else:
-                            # No single part has the room: the cheapest part, or the total.
-                            part_cost = np.where(free_k, v_k, big)
-                            line = part_cost[_line(pos, axis)]
-                            if line.min() < big:
-                                target = _cell(pos, axis, kids[int(line.argmin())])
-                            elif not h_p[pos] and hideable[_cell(pos, axis, p)]:
-                                target = _cell(pos, axis, p)
-                            else:
-                                continue
-                        if not hidden[target]:
-                            hidden[target] = True
-                            changed = True
+                if not hidden[target]:
+                    hidden[target] = True
+                    changed = True
         if not changed:
             break
     return hidden
