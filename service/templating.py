@@ -74,7 +74,5 @@ def oembed_discovery_url() -> str:
 
     from service.settings import public_base
 
-    base = public_base()
-    page = base + request.full_path.rstrip("?")
-    # absolute, as the oEmbed spec asks, and so a static export's copy still finds the service
-    return base + url_for("embeds.oembed", url=page)
+    page = public_base() + request.full_path.rstrip("?")
+    return url_for("embeds.oembed", url=page)

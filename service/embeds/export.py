@@ -47,6 +47,8 @@ def _rewrite(html: str, *, base_url: str, page_url: str) -> str:
     # the switch between map and table view
     html = re.sub(rf'href="{re.escape(path)}\?[^"]*visning=tabel[^"]*"', 'href="tabel.html"', html)
     html = re.sub(rf'href="{re.escape(path)}(\?[^"]*)?"', 'href="index.html"', html)
+    # the oEmbed discovery link: the static copy cannot answer it, the live service can
+    html = html.replace('href="/oembed?', f'href="{base_url}/oembed?')
     # links to the full site, also where a link carries one as a parameter (oEmbed discovery)
     html = html.replace("http://export.invalid", base_url)
     return html.replace(quote("http://export.invalid", safe=""), quote(base_url, safe=""))
