@@ -108,12 +108,7 @@ def _check_bool(config: dict, key: str) -> None:
     config[key] = value
 
 
-def validate(config: dict) -> None:
-    """Check and normalise the settings in place; raise :class:`SettingsError` on the first
-    that cannot work."""
-    store = config.get("STORE_PATH")
-    if not isinstance(store, str) or not store.strip() or "\x00" in store:
-        raise SettingsError(f"{_var('STORE')} must be the path of the store, not {store!r}")
+def _check_threshold(config: dict) -> None:
     _check_int(
         config,
         "MIN_PUBLISHED_COUNT",
@@ -121,6 +116,26 @@ def validate(config: dict) -> None:
         maximum=1000,
         why=f"the smallest count published; never below {MIN_THRESHOLD_FLOOR}",
     )
+
+
+def min_published_count() -> int:
+    """``MIN_PUBLISHED_COUNT`` for the commands, which run without an app: read and validated
+    exactly as :func:`service.create_app` reads it (``OMRAADEKORT_MIN_PUBLISHED_COUNT``, else
+    5), so an import protects its counts for the threshold the service publishes with."""
+    import os
+
+    config = {"MIN_PUBLISHED_COUNT": os.environ.get(_var("MIN_PUBLISHED_COUNT"), 5)}
+    _check_threshold(config)
+    return config["MIN_PUBLISHED_COUNT"]
+
+
+def validate(config: dict) -> None:
+    """Check and normalise the settings in place; raise :class:`SettingsError` on the first
+    that cannot work."""
+    store = config.get("STORE_PATH")
+    if not isinstance(store, str) or not store.strip() or "\x00" in store:
+        raise SettingsError(f"{_var('STORE')} must be the path of the store, not {store!r}")
+    _check_threshold(config)
     config["EMBED_FRAME_ANCESTORS"] = check_frame_ancestors(config.get("EMBED_FRAME_ANCESTORS"))
     config["PUBLIC_BASE_URL"] = check_public_base_url(config.get("PUBLIC_BASE_URL"))
     _check_bool(config, "ACCESS_LOG")

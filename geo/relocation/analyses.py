@@ -23,7 +23,6 @@ The list in force during a move in year ``y`` is the list of 1 December ``y - 1`
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,11 +33,9 @@ from pyproj import Transformer
 from geo.areas import list_years, municipality_names
 from geo.cache import LRU
 from geo.relocation.disclosure import (
-    DEFAULT_THRESHOLD,
     Cube,
     Dimension,
     Protection,
-    check_threshold,
     protect,
 )
 from geo.relocation.join import (
@@ -383,11 +380,6 @@ def protection_fingerprint(
 def protect_counts(counts: pd.DataFrame, threshold: int) -> Protection:
     """Disclosure control of a ``move_counts`` table (see :mod:`geo.relocation.disclosure`)."""
     return protect_views(counts, None, threshold)[0]
-
-
-def stored_threshold() -> int:
-    """The threshold imports protect for: ``OMRAADEKORT_MIN_PUBLISHED_COUNT``, else 5."""
-    return check_threshold(os.environ.get("OMRAADEKORT_MIN_PUBLISHED_COUNT", DEFAULT_THRESHOLD))
 
 
 def protection_table(

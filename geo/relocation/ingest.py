@@ -60,6 +60,7 @@ from geo.relocation.checks import (
     spill_ids,
     stored_table,
 )
+from geo.relocation.disclosure import DEFAULT_THRESHOLD, check_threshold
 from geo.relocation.join import (
     DEFAULT_CHUNK,
     MICROCELL_COLUMNS,
@@ -224,9 +225,10 @@ def write_moves(
     source: str,
     licence: str,
     synthetic: bool,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> None:
     """Write raw moves (a frame in memory), their counts and the join report in one
-    store transaction.
+    store transaction; the counts are protected for ``threshold``.
     """
     import os
     import secrets
@@ -247,6 +249,7 @@ def write_moves(
         source=source,
         licence=licence,
         synthetic=synthetic,
+        threshold=threshold,
     )
 
 
@@ -259,29 +262,35 @@ def _write_counts_and_provenance(
     source,
     licence,
     synthetic,
+    threshold: int,
     timings: dict[str, float] | None = None,
 ) -> None:
-    from geo.relocation.analyses import stored_threshold
-
-    write_counts(writer, counts, timings=timings)
+    write_counts(writer, counts, threshold=threshold, timings=timings)
     writer.record_provenance(
         "moves",
         description=description,
         source=source,
         licence=licence,
         # The provenance table is shown on /om: a total below the threshold is not published.
-        records=movers if movers >= stored_threshold() else 0,
+        records=movers if movers >= threshold else 0,
         synthetic=synthetic,
     )
 
 
-def write_counts(writer, counts: MoveCounts, *, timings: dict[str, float] | None = None) -> None:
+def write_counts(
+    writer,
+    counts: MoveCounts,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    timings: dict[str, float] | None = None,
+) -> None:
     """Write the counts, the join report and the disclosure protection of the counts.
 
-    The protection (for ``OMRAADEKORT_MIN_PUBLISHED_COUNT``, default 5) is computed here, once,
+    The protection (for ``threshold``: the setting ``MIN_PUBLISHED_COUNT``, which the
+    commands pass; default 5) is computed here, once,
     so that the web service does not have to: it is the slow part for national data.
     """
-    from geo.relocation.analyses import protection_table, stored_threshold
+    from geo.relocation.analyses import protection_table
 
     cells = counts.cells[MICROCELL_COLUMNS]
     writer.write("move_counts", cells)
@@ -292,7 +301,7 @@ def write_counts(writer, counts: MoveCounts, *, timings: dict[str, float] | None
     rows = [("signature", counts.signature)]
     if len(cells):
         started = time.perf_counter()
-        table, keys = protection_table(cells, stored_threshold(), profiles)
+        table, keys = protection_table(cells, check_threshold(threshold), profiles)
         if timings is not None:
             timings["protection"] = time.perf_counter() - started
         writer.write("move_protection", table)
@@ -482,6 +491,7 @@ def _import_locked(
     chunk_size: int,
     progress: Progress | None,
     timings: dict[str, float],
+    threshold: int,
 ) -> tuple[ImportRun, MoveCounts]:
     started = time.perf_counter()
     ctx = validation_context(store)
@@ -522,6 +532,7 @@ def _import_locked(
                 "disclosure threshold)",
                 synthetic=False,
                 timings=timings,
+                threshold=threshold,
             )
         timings["store"] = time.perf_counter() - started - timings.get("protection", 0.0)
     finally:
@@ -538,6 +549,7 @@ def import_moves(
     dask_scheduler: str | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     progress: Progress | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> ImportResult:
     """Read, validate, join and store a move file, streamed; all or nothing.
 
@@ -558,6 +570,8 @@ def import_moves(
         Rows checked and joined at a time (memory is proportional to it, not to the file).
     progress
         Called with (rows read, estimated total rows) after every chunk.
+    threshold
+        The smallest count published: the counts are protected for it.
     """
     started = time.perf_counter()
     moves = read_moves_file(path, crs)
@@ -566,7 +580,7 @@ def import_moves(
     timings: dict[str, float] = {}
     with store.writing():
         run, counts = _import_locked(
-            store, moves, path, source, dask_scheduler, chunk_size, progress, timings
+            store, moves, path, source, dask_scheduler, chunk_size, progress, timings, threshold
         )
     return ImportResult(
         rows=run.rows,
@@ -625,17 +639,23 @@ def stored_chunks(files: list[Path], chunk_size: int = DEFAULT_CHUNK) -> Iterato
 
 
 def rejoin_moves(
-    store: Store, *, dask_scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK
+    store: Store,
+    *,
+    dask_scheduler: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> MoveCounts:
     """Join the stored moves again (after new boundaries) and replace their counts.
 
     The raw moves are read in chunks (on the workers, with a Dask scheduler).
     """
     with store.writing():
-        return _rejoin_locked(store, dask_scheduler, chunk_size)
+        return _rejoin_locked(store, dask_scheduler, chunk_size, threshold)
 
 
-def _rejoin_locked(store: Store, dask_scheduler: str | None, chunk_size: int) -> MoveCounts:
+def _rejoin_locked(
+    store: Store, dask_scheduler: str | None, chunk_size: int, threshold: int
+) -> MoveCounts:
     if not store.has("moves"):
         raise InputRejected(
             str(store.path),
@@ -661,7 +681,7 @@ def _rejoin_locked(store: Store, dask_scheduler: str | None, chunk_size: int) ->
     else:
         counts = count_moves(stored_chunks(files, chunk_size), layers)
     with store.transaction() as w:
-        write_counts(w, counts)
+        write_counts(w, counts, threshold=threshold)
     return counts
 
 

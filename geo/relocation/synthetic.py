@@ -39,6 +39,7 @@ import shapely
 from pyproj import Transformer
 
 from geo.areas import list_years
+from geo.relocation.disclosure import DEFAULT_THRESHOLD
 from geo.relocation.ingest import ATTRIBUTES, ImportResult, join_counts, write_moves
 from geo.relocation.join import JoinLayers
 from geo.store import Store
@@ -198,9 +199,15 @@ def generate_moves(
 
 
 def store_demo_moves(
-    store: Store, *, seed: int = DEFAULT_SEED, n: int = DEFAULT_MOVES
+    store: Store,
+    *,
+    seed: int = DEFAULT_SEED,
+    n: int = DEFAULT_MOVES,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> ImportResult:
-    """Generate synthetic moves, join them and store them as the (synthetic) moves dataset."""
+    """Generate synthetic moves, join them and store them as the (synthetic) moves dataset,
+    protected for ``threshold``.
+    """
     moves = generate_moves(store, seed=seed, n=n)
     counts = join_counts(moves, JoinLayers.from_store(store))
     with store.transaction() as w:
@@ -214,6 +221,7 @@ def store_demo_moves(
             source=f"geo/relocation/synthetic.py, omraadekort demo-moves --seed {seed} --n {n}",
             licence="made by Områdekort; free to use",
             synthetic=True,
+            threshold=threshold,
         )
     return ImportResult(
         rows=len(moves),

@@ -7,6 +7,7 @@ import click
 from geo.errors import InputRejected
 from service.cli.common import open_store, store_option
 from service.cli.export import refresh_export
+from service.settings import min_published_count
 
 dask_option = click.option(
     "--dask-scheduler",
@@ -21,10 +22,10 @@ dask_option = click.option(
 
 def _echo_disclosure(store) -> None:
     """Print the information loss of the stored protection, per view."""
-    from geo.relocation.analyses import load_flows, stored_threshold
+    from geo.relocation.analyses import load_flows
     from geo.relocation.publication import flow_views, information_loss
 
-    flows = load_flows(store, stored_threshold())
+    flows = load_flows(store, min_published_count())
     if flows is None:
         return
     cube = flows.protection.cube
@@ -52,6 +53,7 @@ def import_moves_cmd(store_path, file, crs, source, dask_scheduler):
 
     from geo.relocation.ingest import TerminalProgress, import_moves
 
+    threshold = min_published_count()  # a bad setting stops the command before any work
     store = open_store(store_path, write=True)
     progress = TerminalProgress(Path(file).name)
     try:
@@ -62,6 +64,7 @@ def import_moves_cmd(store_path, file, crs, source, dask_scheduler):
             source=source,
             dask_scheduler=dask_scheduler,
             progress=progress,
+            threshold=threshold,
         )
     except InputRejected as exc:
         raise click.ClickException(str(exc)) from exc
@@ -83,9 +86,10 @@ def demo_moves_cmd(store_path, seed, n):
 
     if n < 1:
         raise click.BadParameter(f"{n} must be at least 1", param_hint="--n")
+    threshold = min_published_count()  # a bad setting stops the command before any work
     store = open_store(store_path, write=True)
     try:
-        result = store_demo_moves(store, seed=seed, n=n)
+        result = store_demo_moves(store, seed=seed, n=n, threshold=threshold)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"syntetiske eksempeldata (seed {seed}): {result.summary()}")
@@ -101,9 +105,10 @@ def join_moves_cmd(store_path, dask_scheduler):
     new boundaries) and replace their counts."""
     from geo.relocation.ingest import rejoin_moves
 
+    threshold = min_published_count()  # a bad setting stops the command before any work
     store = open_store(store_path, write=True)
     try:
-        counts = rejoin_moves(store, dask_scheduler=dask_scheduler)
+        counts = rejoin_moves(store, dask_scheduler=dask_scheduler, threshold=threshold)
     except InputRejected as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(
@@ -135,15 +140,17 @@ def audit_disclosure_cmd(store_path, threshold, max_failures):
     persons than the threshold, the interval derivable from everything published (every view,
     every sum, non-negativity, suppressed ⇒ at least 1) must reach the threshold and 1. Exits
     with status 1, naming the cells, when any interval is too narrow."""
-    from geo.relocation.analyses import load_flows, publishable_cells, stored_threshold
+    from geo.relocation.analyses import load_flows, publishable_cells
     from geo.relocation.audit import audit
     from geo.relocation.disclosure import check_threshold
     from geo.relocation.publication import flow_views, information_loss
 
     try:
-        threshold = stored_threshold() if threshold is None else check_threshold(threshold)
+        threshold = None if threshold is None else check_threshold(threshold)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
+    if threshold is None:
+        threshold = min_published_count()
     store = open_store(store_path)
     flows = load_flows(store, threshold)
     if flows is None:

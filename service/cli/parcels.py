@@ -7,6 +7,7 @@ import click
 from geo.errors import InputRejected
 from service.cli.common import open_store, store_option
 from service.cli.export import refresh_export
+from service.settings import min_published_count
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -71,6 +72,7 @@ def import_parcels_cmd(
     from boundaries.parcels import import_parcels
     from geo.relocation.ingest import rejoin_moves
 
+    threshold = min_published_count()  # a bad setting stops the command before any work
     store = open_store(store_path)
     # One writer from the first read to the re-join: no other import can come in between.
     with store.writing():
@@ -95,7 +97,7 @@ def import_parcels_cmd(
         click.echo(report.summary())
         if store.has("move_counts"):
             try:
-                counts = rejoin_moves(store)
+                counts = rejoin_moves(store, threshold=threshold)
             except (InputRejected, ValueError) as exc:
                 raise click.ClickException(
                     f"the boundaries were imported, but joining the stored moves to them failed "

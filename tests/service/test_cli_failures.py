@@ -173,6 +173,27 @@ def test_bad_setting_stops_serve(built_store, monkeypatch):
     assert "OMRAADEKORT_EMBED_FRAME_ANCESTORS contains a control character" in result.stderr
 
 
+def test_imports_protect_for_the_threshold_the_service_publishes_with(
+    built_store, tmp_path, monkeypatch
+):
+    """One setting, one reading: the commands take MIN_PUBLISHED_COUNT exactly as the service
+    does (validated the same way), and the stored protection is for that threshold."""
+    store = tmp_path / "s.gpkg"
+    shutil.copy(built_store, store)
+    monkeypatch.setenv("OMRAADEKORT_MIN_PUBLISHED_COUNT", "2")
+    before = _digest(store)
+    result = CliRunner().invoke(cli, ["demo-moves", "--n", "300", "--store", str(store)])
+    assert result.exit_code == 2, result.output
+    assert "OMRAADEKORT_MIN_PUBLISHED_COUNT is 2" in result.stderr
+    assert _digest(store) == before
+    monkeypatch.setenv("OMRAADEKORT_MIN_PUBLISHED_COUNT", "7")
+    result = CliRunner().invoke(cli, ["demo-moves", "--n", "300", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "threshold 7" in result.output
+    stored = Store(store).read("move_join").set_index("key")["value"]
+    assert stored["protection.threshold"] == "7"
+
+
 def _run(*args: str, **kwargs) -> subprocess.Popen:
     return subprocess.Popen(
         [str(Path(sys.executable).with_name("omraadekort")), *args],
