@@ -15,6 +15,7 @@ import folium
 import numpy as np
 
 from geo.maps.layers import MapData
+from geo.relocation.analyses import ALL, REASON_LABELS_DA
 from service.maps.base import BuiltMap, add_outline, new_map, render_map
 
 FLOW_COLOUR = "#7a3b8f"
@@ -237,11 +238,8 @@ def reason_chart(rows: list[dict], reasons: list[str], *, width: int = 560) -> d
     }
 
 
-REASON_LABELS = {
-    "planned": "planlagt genhusning",
-    "other": "andre årsager",
-    "unknown": "årsag ikke oplyst",
-}
+# the reasons' names inside a sentence or a chart label: the one vocabulary, in lower case
+REASON_LABELS = {code: label.lower() for code, label in REASON_LABELS_DA.items() if code != ALL}
 
 
 def _nice_step(top: float) -> float:
