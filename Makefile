@@ -10,7 +10,7 @@ PORT   ?= 8000
 .PHONY: translations extract-messages
 .PHONY: run install install-test test check lint format bench bench-relocation store serve-dev chromium pdf-libs pdf-tools clean
 
-## make run: install everything, build the default store if absent, serve with granian
+## make run: install everything, build the default store if absent, serve with gunicorn
 run: install store
 	$(BIN)/omraadekort serve --store $(STORE) --host $(HOST) --port $(PORT)
 

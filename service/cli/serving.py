@@ -14,20 +14,21 @@ from geo.store import Store
 from service.cli.common import open_store, store_option
 
 SERVERS = ("granian", "gunicorn-gthread", "gunicorn-sync")
-DEFAULT_SERVER = "granian"
+DEFAULT_SERVER = "gunicorn-gthread"
 
 
 def server_command(server: str, host: str, port: int, workers: int | None) -> list[str]:
     """The command line of a production server for ``service:create_app``.
 
-    granian (WSGI, Rust HTTP; one worker per core, 4 threads each) is the default: it
-    served the cached embed fastest in ``bench/serving.py`` (README, Performance) and keeps
-    every behaviour of ``tests/service/test_servers.py`` (headers, access log, /healthz,
-    graceful restart on SIGHUP — one worker at a time — and a clean stop on SIGTERM). A
-    worker that receives its SIGTERM while it is still booting (a stop during a restart)
-    misses it, so ``--workers-kill-timeout`` ends such a worker after 20 s, as gunicorn's
-    graceful timeout does. gunicorn gthread (2 × cores + 1 workers × 4 threads) and gunicorn
-    sync stay selectable.
+    gunicorn gthread (2 × cores + 1 workers × 4 threads) is the default: it keeps every
+    behaviour of ``tests/service/test_servers.py`` (headers, access log, /healthz, a graceful
+    restart on SIGHUP that drops no request, a clean stop on SIGTERM). granian (WSGI, Rust
+    HTTP; one worker per core, 4 threads each) serves the cached embed about three times
+    faster (``bench/serving.py``, README: Performance) but its restart drops the connections
+    queued for a worker that exits (granian issues 567 and 921), so it is selectable, not the
+    default; behind ``deploy/nginx.conf`` the difference is mostly absorbed by the proxy's
+    cache. A granian worker that receives its SIGTERM while still booting misses it, so
+    ``--workers-kill-timeout`` ends such a worker after 20 s. gunicorn sync is selectable too.
     """
     cores = os.cpu_count() or 1
     here = Path(sys.executable).parent  # the servers installed beside this Python
@@ -48,6 +49,12 @@ def server_command(server: str, host: str, port: int, workers: int | None) -> li
             # after this long instead of holding the stop or the restart forever
             "--workers-kill-timeout",
             "20",
+            # On SIGHUP granian starts a new worker, waits this long, then stops an old one,
+            # without checking that the new one listens yet (granian issue 921): the wait must
+            # be longer than a worker's boot (about 1 s idle, several seconds on a loaded
+            # machine), or requests queued for the old worker are dropped.
+            "--respawn-interval",
+            "10",
             "--log-level",
             "warning",
             "--factory",
@@ -93,7 +100,8 @@ def server_command(server: str, host: str, port: int, workers: int | None) -> li
 )
 @click.option("--dev", is_flag=True, help="Flask's reloading development server instead.")
 def serve(store_path, host, port, server, workers, warm, dev):
-    """Run the web service (granian by default; --dev for Flask's development server)."""
+    """Run the web service (gunicorn gthread by default; --dev for Flask's development
+    server)."""
     store = open_store(store_path)
     os.environ["OMRAADEKORT_STORE"] = str(store.path)
     # refuse to start on a broken store or a bad setting, with the reason, rather than start

@@ -12,7 +12,8 @@ from service.cli import cli
 @pytest.mark.parametrize(
     ("options", "program", "app"),
     [
-        ([], "granian", "service:create_app"),
+        ([], "gunicorn", "service:create_app()"),
+        (["--server", "granian"], "granian", "service:create_app"),
         (["--server", "gunicorn-gthread"], "gunicorn", "service:create_app()"),
         (["--server", "gunicorn-sync"], "gunicorn", "service:create_app()"),
     ],
@@ -34,3 +35,5 @@ def test_serve_execs_the_server_beside_this_python(monkeypatch, store_path, opti
     line = " ".join(called["args"])
     assert "--bind 127.0.0.1:8123" in line or "--host 127.0.0.1 --port 8123" in line
     assert app in called["args"]
+    if not options:  # the default: gunicorn with threads
+        assert "gthread" in called["args"]

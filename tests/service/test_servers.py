@@ -27,12 +27,30 @@ from geo.store import Store
 
 pytestmark = pytest.mark.slow
 EMBED = "/embed/kommune/0751?aar=2022"
+# The servers whose restart on SIGHUP drops no request: the ones `serve` may default to.
+# granian's does not hold: a worker that exits drops the connections queued for it (granian
+# issues 567 and 921; it failed about one run in three here), so granian is selectable but
+# is not the default, and the README says so.
+GRACEFUL_RESTART = {"gunicorn-gthread"}
 
 
 def _port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _children(pid: int) -> set[int]:
+    """The live child processes of ``pid`` (the server's workers), from /proc."""
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        if int(fields[1]) == pid and fields[0] != "Z":
+            children.add(int(stat.parent.name))
+    return children
 
 
 def _get(url: str, headers: dict | None = None, timeout: float = 10):
@@ -56,6 +74,9 @@ def store(tmp_path_factory) -> Store:
     ["granian", "gunicorn-gthread"],
 )
 def test_server_keeps_the_behaviour(store, tmp_path, server):
+    from service.cli.serving import DEFAULT_SERVER
+
+    assert DEFAULT_SERVER in GRACEFUL_RESTART
     port = _port()
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "stderr.log"
@@ -94,28 +115,40 @@ def test_server_keeps_the_behaviour(store, tmp_path, server):
         etag = second[1]["ETag"]
         assert _get(base + EMBED, {"Accept-Encoding": "gzip", "If-None-Match": etag})[0] == 304
 
-        # graceful restart while requests keep coming: none fails
-        failures, done = [], threading.Event()
+        if server in GRACEFUL_RESTART:
+            # graceful restart while requests keep coming: none fails
+            failures, done = [], threading.Event()
 
-        def hammer():
-            while not done.is_set():
-                try:
-                    # new workers boot slowly on a loaded machine: slow is not dropped
-                    if _get(base + EMBED, timeout=60)[0] != 200:
-                        failures.append("status")
-                except OSError as exc:
-                    failures.append(repr(exc))
+            def hammer():
+                while not done.is_set():
+                    try:
+                        # new workers boot slowly on a loaded machine: slow is not dropped
+                        if _get(base + EMBED, timeout=60)[0] != 200:
+                            failures.append("status")
+                    except OSError as exc:
+                        failures.append(repr(exc))
 
-        threads = [threading.Thread(target=hammer) for _ in range(4)]
-        for t in threads:
-            t.start()
-        time.sleep(0.5)
-        proc.send_signal(signal.SIGHUP)
-        time.sleep(6)
-        done.set()
-        for t in threads:
-            t.join(timeout=90)
-        assert failures == []
+            threads = [threading.Thread(target=hammer) for _ in range(4)]
+            for t in threads:
+                t.start()
+            time.sleep(0.5)
+            old = _children(proc.pid)
+            assert len(old) >= 2, old
+            proc.send_signal(signal.SIGHUP)
+            # requests keep coming until every worker has been replaced (not for a fixed time:
+            # a worker booting slowly on a loaded machine is exactly when requests get dropped)
+            deadline = time.monotonic() + 120
+            while True:
+                now = _children(proc.pid)
+                if len(now) >= len(old) and not now & old:
+                    break
+                assert time.monotonic() < deadline, f"workers not replaced: {old} -> {now}"
+                time.sleep(0.5)
+            time.sleep(1)
+            done.set()
+            for t in threads:
+                t.join(timeout=90)
+            assert failures == []
         assert _get(base + "/healthz")[0] == 200
     finally:
         proc.send_signal(signal.SIGTERM)
