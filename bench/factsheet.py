@@ -55,8 +55,11 @@ def _timed(client, url: str, cpu: list[float] | None = None) -> tuple[float, byt
 def measure(
     store_path: Path, url: str, repeats: int
 ) -> tuple[float, list[float], list[float], float, bytes]:
-    config = {"STORE_PATH": str(store_path), "ACCESS_LOG": False}
-    making = create_app({**config, "RESPONSE_CACHE_SIZE": 0, "GZIP_CACHE_SIZE": 0}).test_client()
+    config = {"STORE_PATH": str(store_path), "ACCESS_LOG": False, "WARM_ON_NEW_VERSION": False}
+    # every cache of rendered responses off (memory and the shared disk cache), so each
+    # request really makes the PDF
+    uncached = {"RESPONSE_CACHE_SIZE": 0, "GZIP_CACHE_SIZE": 0, "RESPONSE_CACHE_DISK": False}
+    making = create_app({**config, **uncached}).test_client()
     cold, body = _timed(making, url)
     warm: list[float] = []
     cpu: list[float] = []
