@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,12 +31,21 @@ def shared_data(repo_root: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def default_store(tmp_path: Path) -> Store:
-    """A fresh store built from the embedded default data (no outline) in ``tmp_path``."""
-    store = Store(tmp_path / "store.gpkg")
+@pytest.fixture(scope="session")
+def _default_store_file(tmp_path_factory) -> Path:
+    """The default store (no outline), built once per test process."""
+    store = Store(tmp_path_factory.mktemp("default-store") / "store.gpkg")
     build_default_store(store, with_outline=False)
-    return store
+    return store.path
+
+
+@pytest.fixture
+def default_store(tmp_path: Path, _default_store_file: Path) -> Store:
+    """A fresh store built from the embedded default data (no outline) in ``tmp_path``: a copy
+    of one built once per test process, so each test still owns (and may change) its store."""
+    path = tmp_path / "store.gpkg"
+    shutil.copyfile(_default_store_file, path)
+    return Store(path)
 
 
 def pytest_collection_modifyitems(config, items):

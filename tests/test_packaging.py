@@ -4,6 +4,8 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 # conda-only entries that are not Python runtime dependencies of the package
 CONDA_ONLY = {"python", "pip", "nodejs"}
@@ -40,6 +42,7 @@ def test_pyproject_and_environment_name_the_same_dependencies():
     assert {"geopandas", "shapely", "pyogrio", "pyproj", "flask", "folium", "gunicorn"} <= declared
 
 
+@pytest.mark.slow  # asks npm
 def test_outline_source_is_a_registry_package_not_a_committed_file():
     import json
 

@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 URLS = [
     "/kort/2024/kort.js",
     "/kort/2018/indikator/youth_not_in_education/kort.js",
@@ -46,6 +48,7 @@ def _build(store_path: Path) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow  # starts fresh Python processes
 def test_map_scripts_are_identical_across_processes(store_path):
     first, second = _build(store_path), _build(store_path)
     assert first.keys() == set(URLS)

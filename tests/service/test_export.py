@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from geo.seed import build_default_store
@@ -9,6 +10,7 @@ from geo.store import Store
 from service.cli import cli
 
 
+@pytest.mark.slow  # renders every embed of a year: half a minute
 def test_export_writes_static_embeds_without_query_urls(tmp_path):
     store = Store(tmp_path / "s.gpkg")
     build_default_store(store)
@@ -44,6 +46,7 @@ def test_export_writes_static_embeds_without_query_urls(tmp_path):
     assert not (out / "embed" / "national" / "2023").exists()
 
 
+@pytest.mark.slow  # an export, an import, the warm-up and the export again
 def test_every_import_refreshes_the_export(tmp_path, monkeypatch):
     store = Store(tmp_path / "s.gpkg")
     build_default_store(store)

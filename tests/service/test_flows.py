@@ -214,6 +214,7 @@ def test_unknown_origin_page_is_a_danish_404(flows_client):
     assert "Siden findes ikke" in response.get_data(as_text=True)
 
 
+@pytest.mark.slow  # protects the demo cube a second time, for threshold 20
 def test_a_higher_threshold_is_honoured_everywhere(flows_store):
     app = create_app(
         {

@@ -78,6 +78,7 @@ def client(tmp_path_factory):
     return app.test_client()
 
 
+@pytest.mark.slow  # crawls every flows page, CSV and API answer
 def test_no_fact_has_two_values_across_pages_csvs_and_api(client):
     seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
 
