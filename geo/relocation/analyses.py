@@ -36,7 +36,7 @@ from geo.relocation.disclosure import (
     Cube,
     Dimension,
     Protection,
-    protect,
+    protect_audited,
 )
 from geo.relocation.join import (
     ALL_BANDS,
@@ -327,35 +327,41 @@ def protect_views(
     The two cubes share the movers per reason × origin of all years (the flow cube's
     ``year "*" × dest "*"`` slice is the profile cube's ``attribute "*"`` slice). A shared
     cell is published only if both protections publish it: a shared cell hidden by one is
-    made unpublishable in the other and that one is protected again, until neither hides a
-    shared cell the other shows (each round only adds, so it ends).
+    forced hidden in the other (it stays publishable there: shown as suppressed, so known to
+    be ≥ 1) and that one is protected again, until neither hides a shared cell the other
+    shows (each round only adds, so it ends). Both are :func:`protect_audited`: each ends
+    only when its cube passes the attacker's audit.
     """
     flow = flow_cube(counts)
     publishable = publishable_cells(flow.dims)
-    flow_protection = protect(flow, threshold, publishable)
+    flow_protection = protect_audited(flow, threshold, publishable)
     cube = profile_cube(profiles, flow.dims) if profiles is not None else None
     if cube is None:
         return flow_protection, None
     profile_publishable = np.ones(cube.values.shape, dtype=bool)
     total = cube.dims[2].index[ALL]
+    force_flow = np.zeros(flow.values.shape, dtype=bool)
+    force_profile = np.zeros(cube.values.shape, dtype=bool)
     for _round in range(len(flow.dims[1]) * len(flow.dims[2]) + 1):
         hidden_in_flow = flow_protection.suppressed[_shared(flow)]
-        profile_publishable[:, :, total] = ~hidden_in_flow
-        profile_protection = protect(cube, threshold, profile_publishable)
+        force_profile[:, :, total] |= hidden_in_flow
+        profile_protection = protect_audited(
+            cube, threshold, profile_publishable, force_hidden=force_profile
+        )
         hidden_in_profile = profile_protection.suppressed[:, :, total]
         extra = hidden_in_profile & ~hidden_in_flow
         if not extra.any():
             return flow_protection, profile_protection
-        shared_publishable = publishable[_shared(flow)]
-        shared_publishable &= ~extra
-        publishable[_shared(flow)] = shared_publishable
-        flow_protection = protect(flow, threshold, publishable)
+        shared = force_flow[_shared(flow)]
+        shared |= extra
+        force_flow[_shared(flow)] = shared
+        flow_protection = protect_audited(flow, threshold, publishable, force_hidden=force_flow)
     raise RuntimeError("flow and profile protections did not agree")  # pragma: no cover
 
 
 # Changes whenever the protection algorithm or the set of published cells changes, so that a
 # stored protection is never reused for a different method.
-PROTECTION_VERSION = "4"
+PROTECTION_VERSION = "5"
 
 
 def protection_fingerprint(

@@ -97,7 +97,7 @@ class Dimension:
                 for c in d:
                     self.parent[self.index[c]] = (self.index[p], j)
         self._completions: dict[int, list[frozenset[int]]] = {}
-        self._candidates: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._candidates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -170,16 +170,21 @@ class Dimension:
 
     # -- elementary kernel vectors ------------------------------------------------------------
 
-    def candidates(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        """Supports of the elementary kernel vectors that contain node ``i``, as CSR arrays.
+    def candidates(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Elementary kernel vectors that contain node ``i``, as CSR arrays with signs.
 
         A vector of the kernel of this axis's sum constraints is either a *path* (+1 on every
         node of one completion of the root) or a *difference* (+1 on a completion of a node
         ``u``, -1 on a completion of a sibling ``v`` in the same decomposition). Tensor
         products of such vectors, one per axis, are kernel vectors of the whole cube.
+        Returns ``(nodes, offsets, signs)``: vector ``k`` is ``signs[offsets[k]:offsets[k+1]]``
+        on ``nodes[offsets[k]:offsets[k+1]]``, with +1 on node ``i``.
         """
         if i not in self._candidates:
-            supports: list[frozenset[int]] = [c for c in self.atoms if i in c]
+            vectors: dict[frozenset[int], dict[int, int]] = {}
+            for c in self.atoms:
+                if i in c:
+                    vectors.setdefault(c, dict.fromkeys(c, 1))
             chain, u = [], i
             while u in self.parent:
                 p, j = self.parent[u]
@@ -193,11 +198,14 @@ class Dimension:
                         continue
                     for plus in through:
                         for minus in self.completions(v):
-                            supports.append(plus | minus)
-            unique = sorted(set(supports), key=lambda s: (len(s), sorted(s)))
+                            signs = dict.fromkeys(plus, 1)
+                            signs.update(dict.fromkeys(minus, -1))
+                            vectors.setdefault(plus | minus, signs)
+            unique = sorted(vectors, key=lambda s: (len(s), sorted(s)))
             flat = np.array([n for s in unique for n in sorted(s)], dtype=np.int64)
+            signs = np.array([vectors[s][n] for s in unique for n in sorted(s)], dtype=np.int8)
             offsets = np.cumsum([0] + [len(s) for s in unique]).astype(np.int64)
-            self._candidates[i] = (flat, offsets)
+            self._candidates[i] = (flat, offsets, signs)
         return self._candidates[i]
 
 
@@ -250,6 +258,7 @@ class Protection:
     primary: np.ndarray  # bool: suppressed for being below the threshold
     witnesses: int = 0
     notes: list[str] = field(default_factory=list)
+    audit: object | None = None  # the final AuditReport when the protection was audited
 
     def published(self) -> np.ndarray:
         """Counts with every suppressed cell as -1."""
@@ -265,50 +274,76 @@ def _cost(values: np.ndarray, suppressed: np.ndarray) -> np.ndarray:
     return np.where(suppressed, 0.0, values.astype(np.float64) + 1e-3)
 
 
-def _find_witness(cube: Cube, cell: tuple[int, ...], cost: np.ndarray) -> list[np.ndarray] | None:
-    """Per-axis supports of the cheapest witness for ``cell`` (None if there is none).
+def _find_witness(
+    cube: Cube,
+    cell: tuple[int, ...],
+    cost: np.ndarray,
+    ok_plus: np.ndarray | None = None,
+    ok_minus: np.ndarray | None = None,
+) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
+    """Per-axis supports and signs of the cheapest witness for ``cell`` (None if none).
 
-    Every combination of one candidate kernel vector per axis is considered: the axes with
-    the fewest candidates are enumerated, the two with the most are handled at once with
-    array reductions (validity: every cell of the product positive; price: the summed cost).
+    A witness is a tensor product of one candidate kernel vector per axis (signs multiply; the
+    cell itself is +1). ``ok_plus`` and ``ok_minus`` (bool, cube shape) say which cells may
+    carry a +1 and which a -1; both default to the positive cells. The price is the summed
+    cost of the support. Every combination is considered: the axes with the fewest candidates
+    are enumerated, the two with the most are handled at once with array reductions.
     """
     dims, values = cube.dims, cube.values
+    if ok_plus is None:
+        ok_plus = values > 0
+    if ok_minus is None:
+        ok_minus = values > 0
     candidates = [dim.candidates(cell[axis]) for axis, dim in enumerate(dims)]
-    counts = [len(offsets) - 1 for _flat, offsets in candidates]
+    counts = [len(offsets) - 1 for _flat, offsets, _signs in candidates]
     if len(dims) < 2:
-        flat, offsets = candidates[0]
-        ok = np.logical_and.reduceat(values[flat] > 0, offsets[:-1])
+        flat, offsets, signs = candidates[0]
+        ok = np.where(signs > 0, ok_plus[flat], ok_minus[flat])
+        ok = np.logical_and.reduceat(ok, offsets[:-1])
         price = np.where(ok, np.add.reduceat(cost[flat], offsets[:-1]), np.inf)
         choice = int(np.argmin(price))
-        return (
-            None
-            if not np.isfinite(price[choice])
-            else [flat[offsets[choice] : offsets[choice + 1]]]
-        )
+        if not np.isfinite(price[choice]):
+            return None
+        part = slice(offsets[choice], offsets[choice + 1])
+        return [flat[part]], [signs[part]]
     by_size = sorted(range(len(dims)), key=lambda a: counts[a])
     a, b = sorted(by_size[-2:])
     enumerated = [axis for axis in range(len(dims)) if axis not in (a, b)]
-    flat_a, off_a = candidates[a]
-    flat_b, off_b = candidates[b]
-    positive = values > 0
+    other = tuple(enumerated)
+    flat_a, off_a, sign_a = candidates[a]
+    flat_b, off_b, sign_b = candidates[b]
+    plus_a = (sign_a > 0)[:, None]
+    plus_b = (sign_b > 0)[None, :]
     best_price, best = np.inf, None
     choices = [range(counts[axis]) for axis in enumerated]
     for combo in itertools.product(*choices):
         index = []
+        sign = np.ones((1,) * len(dims), dtype=np.int8)
         for axis in range(len(dims)):
             if axis in (a, b):
                 index.append(np.arange(len(dims[axis])))
             else:
-                flat, offsets = candidates[axis]
+                flat, offsets, signs = candidates[axis]
                 k = combo[enumerated.index(axis)]
                 index.append(flat[offsets[k] : offsets[k + 1]])
+                shape = [1] * len(dims)
+                shape[axis] = -1
+                sign = sign * signs[offsets[k] : offsets[k + 1]].reshape(shape)
         grid = np.ix_(*index)
-        other = tuple(axis for axis in range(len(dims)) if axis not in (a, b))
-        ok = np.asarray(positive[grid].all(axis=other))  # (len(dim a), len(dim b))
+        plus, minus = ok_plus[grid], ok_minus[grid]
+        positive = sign > 0
+        # Validity of each (a, b) position if the product of its a and b signs is +1 / -1.
+        ok_p = np.asarray(np.where(positive, plus, minus).all(axis=other))
+        ok_m = np.asarray(np.where(positive, minus, plus).all(axis=other))
         price = cost[grid].sum(axis=other)
-        ok = np.logical_and.reduceat(ok[flat_a], off_a[:-1], axis=0)
+        ok_p, ok_m = (
+            np.logical_and.reduceat(np.where(plus_a, ok_p[flat_a], ok_m[flat_a]), off_a[:-1], 0),
+            np.logical_and.reduceat(np.where(plus_a, ok_m[flat_a], ok_p[flat_a]), off_a[:-1], 0),
+        )
         price = np.add.reduceat(price[flat_a], off_a[:-1], axis=0)
-        ok = np.logical_and.reduceat(ok[:, flat_b], off_b[:-1], axis=1)
+        ok = np.logical_and.reduceat(
+            np.where(plus_b, ok_p[:, flat_b], ok_m[:, flat_b]), off_b[:-1], axis=1
+        )
         price = np.add.reduceat(price[:, flat_b], off_b[:-1], axis=1)
         price = np.where(ok, price, np.inf)
         at_a, at_b = np.unravel_index(int(np.argmin(price)), price.shape)
@@ -318,12 +353,13 @@ def _find_witness(cube: Cube, cell: tuple[int, ...], cost: np.ndarray) -> list[n
     if best is None:
         return None
     combo, i, j = best
-    supports = []
+    supports, signs_out = [], []
     for axis in range(len(dims)):
-        flat, offsets = candidates[axis]
+        flat, offsets, signs = candidates[axis]
         k = i if axis == a else j if axis == b else combo[enumerated.index(axis)]
         supports.append(flat[offsets[k] : offsets[k + 1]])
-    return supports
+        signs_out.append(signs[offsets[k] : offsets[k + 1]])
+    return supports, signs_out
 
 
 class _KernelProgramme:
@@ -567,9 +603,10 @@ def protect(
             if covered[cell]:
                 continue
             cost = _cost(values, suppressed)
-            supports = _find_witness(cube, cell, cost)
-            if supports is None:  # pragma: no cover - a positive cell always has a record
+            found = _find_witness(cube, cell, cost)
+            if found is None:  # pragma: no cover - a positive cell always has a record
                 raise RuntimeError(f"no witness for cell {cell}")
+            supports = found[0]
             grid = np.ix_(*supports)
             price = float(cost[grid].sum())
             if price > LP_TRIGGER * (1 + values[cell]):
@@ -603,6 +640,8 @@ MILP_TIME_LIMIT = 2.0
 WHOLE_CUBE_CELLS = 4000
 #: Rounds of audit and repair before giving up (each round only adds suppressions).
 MAX_ROUNDS = 50
+#: Failures per side the audit collects before a round of repairs.
+AUDIT_BATCH = 500
 
 
 @dataclass
@@ -742,6 +781,7 @@ def protect_audited(
     *,
     time_limit: float = MILP_TIME_LIMIT,
     deadline: float | None = None,
+    force_hidden: np.ndarray | None = None,
 ) -> Protection:
     """Choose the cells to hide so that every small cell passes the attacker's audit.
 
@@ -751,25 +791,37 @@ def protect_audited(
     at least 1") must reach the threshold and come down to 1 (or to the floor the layout alone
     forces).
 
-    Method: the model of Fischetti and Salazar (2001) that τ-Argus "optimal" and sdcTable
-    "OPT" solve — per primary cell two attacker subproblems, one pushing the cell up to the
-    threshold and one down to 1, each a deviation of the table that keeps every published
-    cell and every sum — written as a mixed-integer programme whose binaries say which
-    published cells are hidden, minimising the persons hidden, solved by HiGHS
-    (``scipy.optimize.milp``) with a time limit. As in sdcTable "HITAS" / τ-Argus "modular",
-    the whole problem is not solved at once: it is solved for one primary cell at a time,
-    over the cells that differ from it on at most two axes (the whole cube when it is small),
-    with the cells hidden so far free to use, and repeated for the cells the audit still finds
-    too narrow. When a programme finds no solution within the time limit, the support of its
-    linear relaxation is hidden (the heuristic fallback); either way the programme's solution
-    is a feasible point of the attacker's system, so each repair is proven, and hiding more
-    never narrows an interval. The final audit is the proof for the whole cube.
+    Method, in two stages:
+
+    1. **Proven deviations** (:func:`_deviations`), the modular heuristic: per small cell,
+       the two attacker subproblems of the model of Fischetti and Salazar (2001) that
+       τ-Argus "optimal" and sdcTable "OPT" solve — a deviation of the table that keeps every
+       published cell and every sum and pushes the cell up to the threshold, and one that
+       pushes it down to 1 — are *solved constructively*: each deviation is a sum of unit
+       witnesses (tensor products of one elementary kernel vector per axis), chosen greedily
+       to hide as few new persons as possible, with every cell kept at or above its known
+       lower bound. Each hidden support is therefore a feasible point of the attacker's
+       system for that cell, i.e. a proof. Cells the suppressions so far already protect are
+       found by the attacker's own linear programme and skipped (like sdcTable
+       "SIMPLEHEURISTIC" followed by its check, but sized).
+    2. **Audit and repair**: the audit (:func:`geo.relocation.audit.audit`) runs; a cell it
+       still finds too narrow (none so far on the demo cubes) is repaired by more witnesses,
+       else by the mixed-integer programme of Fischetti and Salazar for that one cell (HiGHS
+       through ``scipy.optimize.milp``, minimising the persons hidden, over the cells that
+       differ from it on at most two axes, with a time limit and the support of the linear
+       relaxation as the proven fallback), as sdcTable "HITAS" / τ-Argus "modular" proceed
+       subtable by subtable. It ends only when the audit passes; that report is kept in
+       ``Protection.audit``.
+
+    The cells hidden are not a proven optimum of the whole cube (that programme does not
+    scale to the flow cube); the audit is the proof that they are enough.
 
     ``publishable`` (bool, cube shape; default all) marks the cells some view can show; the
     others are never published and count as hidden (known only to be ≥ 0). Zeros are always
     published. In the result ``suppressed`` is True for every cell that is not published.
     ``deadline`` (a ``time.monotonic()`` value) raises :class:`TimeoutError` once passed,
-    checked between programmes.
+    checked between programmes. ``force_hidden`` marks cells that must not be published
+    (cells another cube hides); they stay publishable, i.e. shown as suppressed.
     """
     import time
 
@@ -785,21 +837,26 @@ def protect_audited(
         publishable = np.ones(values.shape, dtype=bool)
     small = (values > 0) & (values < threshold)
     primary = small & publishable
-    hidden = (small | ~publishable).ravel()
-    hidden = _row_heuristic(cube, publishable, hidden.reshape(values.shape), threshold).ravel()
-    repairer = _Repairer(cube, publishable, threshold, time_limit)
+    check_deadline()
+    hidden = small | ~publishable
+    if force_hidden is not None:
+        hidden |= force_hidden & (values > 0)
+    hidden, unresolved = _deviations(cube, publishable, threshold, hidden, check_deadline)
+    room = values - publishable.astype(np.int64)
+    can_hide = (values > 0) | ~publishable
+    repairer: _Repairer | None = None
     a = relations(cube)
     notes: list[str] = []
-    repairs = 0
+    repairs = by_witnesses = 0
     for _round in range(MAX_ROUNDS):
         check_deadline()
-        report = audit(cube, publishable, hidden.reshape(values.shape), threshold, a)
+        report = audit(cube, publishable, hidden, threshold, a, max_failures=AUDIT_BATCH)
         if report.ok:
             break
-        failing: dict[int, _Repair] = {}
+        failing: dict[tuple[int, ...], _Repair] = {}
         for failure in report.failures:
             flat = int(np.ravel_multi_index(failure.cell, values.shape))
-            repair = failing.setdefault(flat, _Repair(flat, False, None))
+            repair = failing.setdefault(failure.cell, _Repair(flat, False, None))
             if failure.side == "upper":
                 repair.upper = True
             elif failure.side == "lower":
@@ -807,103 +864,172 @@ def protect_audited(
             else:  # pragma: no cover - protect never publishes small cells or hides zeros
                 raise RuntimeError(str(failure))
         # Coarse cells first: their repairs tend to protect the cells below them.
-        order = sorted(
-            failing.values(),
-            key=lambda r: (-int(values.ravel()[r.cell]), r.cell),
-        )
-        for repair in order:
+        for cell, repair in sorted(failing.items(), key=lambda kv: (-int(values[kv[0]]), kv[0])):
             check_deadline()
-            hidden[repairer.solve(repair, hidden)] = True
+            n = int(values[cell])
+            done = True
+            if repair.upper:
+                done = _deviation(cube, cell, threshold - n, True, hidden, room, can_hide)
+            if done and repair.lower_target is not None:
+                amount = int(np.ceil(n - repair.lower_target - 1e-6))
+                done = _deviation(cube, cell, amount, False, hidden, room, can_hide)
+            if done:
+                by_witnesses += 1
+            else:
+                if repairer is None:
+                    repairer = _Repairer(cube, publishable, threshold, time_limit)
+                flat_hidden = hidden.ravel()
+                flat_hidden[repairer.solve(repair, flat_hidden)] = True
             repairs += 1
     else:  # pragma: no cover - every round hides at least one more cell
         raise RuntimeError(f"disclosure protection did not converge in {MAX_ROUNDS} rounds")
+    milps = repairer.milps if repairer else 0
+    fallbacks = repairer.fallbacks if repairer else 0
     notes.append(
-        f"{repairs} repairs by {repairer.milps} mixed-integer programmes "
-        f"({repairer.fallbacks} by the relaxation fallback)"
+        f"{unresolved} cells without a product witness; {repairs} repairs after an audit: "
+        f"{by_witnesses} by sized witnesses, {milps} by mixed-integer programmes "
+        f"({fallbacks} by the relaxation fallback)"
     )
-    suppressed = hidden.reshape(values.shape)
-    return Protection(cube, threshold, suppressed, primary, repairs, notes)
+    return Protection(cube, threshold, hidden, primary, repairs, notes, report)
 
 
-def _row_heuristic(
-    cube: Cube, publishable: np.ndarray, hidden: np.ndarray, threshold: int
-) -> np.ndarray:
-    """A fast start for large cubes: make every sum relation locally able to hide its cells.
+def _product_signs(signs: list[np.ndarray]) -> np.ndarray:
+    """The signs of a tensor product, one array per axis, as one array over its grid."""
+    out = np.ones((1,) * len(signs), dtype=np.int8)
+    for axis, s in enumerate(signs):
+        shape = [1] * len(signs)
+        shape[axis] = -1
+        out = out * s.reshape(shape)
+    return out
 
-    For every relation (a total and one decomposition of it into parts) and every hidden cell
-    in it, the other hidden cells of the relation must be able to absorb the attacker's
-    deviation: a small cell ``n`` pushed up to the threshold needs its total hidden or hidden
-    parts with room ``Σ (m - 1) ≥ threshold - n`` (a part shown as suppressed is known to be
-    ≥ 1); pushed down to 1 it needs its total hidden with room or another hidden part. Where a
-    relation falls short, its cheapest published cell that helps is hidden, until nothing
-    changes (like sdcTable "SIMPLEHEURISTIC", with the deviations' sizes). This is necessary,
-    not sufficient: the audit decides, and :class:`_Repairer` fixes what it finds.
+
+def _deviation(
+    cube: Cube,
+    cell: tuple[int, ...],
+    amount: int,
+    up: bool,
+    hidden: np.ndarray,
+    room: np.ndarray,
+    can_hide: np.ndarray,
+) -> bool:
+    """Hide unit witnesses until ``cell`` can move by ``amount`` up (or down); True if done.
+
+    The deviation is the sum of ``amount`` unit witnesses (each +1 on the cell); a cell that
+    moves against its known lower bound loses one unit of room per witness, one that moves
+    the other way gains one, so the sum is a table the attacker cannot rule out. Cells
+    already hidden cost nothing, so a witness is reused while it has room and cheap
+    different ones are found where it has not.
     """
+    residual = room.copy()
     values = cube.values
-    lower = publishable.astype(np.int64)
-    room = np.where(values > 0, values - lower, 0)
-    hideable = publishable & (values > 0)
-    sensitive = (values > 0) & (values < threshold)
-    up = np.where(sensitive, threshold - values, 1)
-    down = np.where(sensitive, values - 1, 0)
-    big = np.iinfo(np.int64).max // 4
+    for _ in range(amount):
+        roomy = residual >= 1
+        if up:
+            ok_plus, ok_minus = can_hide, roomy
+        else:
+            ok_plus, ok_minus = roomy, can_hide
+            ok_plus[cell] = True
+        found = _find_witness(cube, cell, _cost(values, hidden), ok_plus, ok_minus)
+        if found is None:
+            return False
+        supports, signs = found
+        grid = np.ix_(*supports)
+        hidden[grid] = True
+        sign = _product_signs(signs)
+        residual[grid] += sign if up else -sign
+    return True
+
+
+#: Small cells protected between two checks of which cells are already protected.
+CERTIFY_EVERY = 250
+
+
+def _coarseness(cube: Cube, cells: np.ndarray) -> np.ndarray:
+    """For each cell (rows of ``cells``), on how many axes it is a subtotal or total."""
+    out = np.zeros(len(cells), dtype=np.int64)
+    for axis, dim in enumerate(cube.dims):
+        inner = np.array([not dim.is_leaf(i) for i in range(len(dim))])
+        out += inner[cells[:, axis]]
+    return out
+
+
+def _deviations(
+    cube: Cube,
+    publishable: np.ndarray,
+    threshold: int,
+    hidden: np.ndarray,
+    check_deadline=None,
+) -> tuple[np.ndarray, int]:
+    """Hide, for every small cell, deviations that satisfy the audit for it.
+
+    For a cell with count ``n`` (``1 ≤ n < threshold``) the attacker must be able to reach the
+    threshold and come down to ``max(1, f)`` (``f`` the layout's floor). A sum of unit
+    witnesses (:func:`_deviation`) that raises the cell by ``threshold - n`` while every cell
+    keeps its known lower bound is a table the attacker cannot rule out, and so is one that
+    lowers it by ``n - max(1, f)``: hiding their supports proves both sides of the cell's
+    interval, and hiding more only widens intervals. Cells are taken coarse first (totals
+    and subtotals, whose deviations run through the large cells the detailed ones can then
+    use), smallest counts first; every :data:`CERTIFY_EVERY` cells, the attacker's linear
+    programme (maximising, then minimising, the sum of the cells still to do) certifies the
+    cells that the suppressions so far already protect, and they are skipped.
+    Returns the hidden cells and the cells no product witness could protect (for the
+    mixed-integer repair).
+    """
+    from geo.relocation.audit import AttackerModel, layout_floor, relations
+
+    values = cube.values
     hidden = hidden.copy()
-    for _ in range(200):
-        changed = False
-        for axis, p, kids in cube.relations():
-            h_p = np.take(hidden, p, axis=axis)
-            h_k = np.take(hidden, kids, axis=axis)
-            v_k = np.take(values, kids, axis=axis)
-            r_k = np.where(h_k, np.take(room, kids, axis=axis), 0)
-            free_k = np.take(hideable, kids, axis=axis) & ~h_k
-            room_sum = r_k.sum(axis=axis)
-            n_hidden = h_k.sum(axis=axis)
-            u_k = np.take(up, kids, axis=axis)
-            d_k = np.take(down, kids, axis=axis)
-            r_p = np.take(room, p, axis=axis)
-            e_hp = np.expand_dims(h_p, axis)
-            e_sum = np.expand_dims(room_sum, axis)
-            e_rp = np.expand_dims(r_p, axis)
-            e_n = np.expand_dims(n_hidden, axis)
-            # Hidden parts: pushed up, another hidden part gives way (or the total).
-            short_up = h_k & ~e_hp & ((e_sum - r_k) < u_k)
-            # Pushed down: the hidden total gives way, or another hidden part rises.
-            short_down = h_k & (d_k > 0) & ~((e_hp & (e_rp >= d_k)) | (e_n - h_k > 0))
-            need = np.where(short_up, u_k - (e_sum - r_k), 0).max(axis=axis)
-            need = np.maximum(need, np.where(short_down.any(axis=axis), 1, 0))
-            # A hidden total: pushed down, its hidden parts must have the room.
-            d_p = np.take(down, p, axis=axis)
-            need = np.maximum(need, np.where(h_p & (room_sum < d_p), d_p - room_sum, 0))
-            # A hidden total pushed up needs a hidden part to rise with it.
-            need = np.maximum(need, np.where(h_p & (n_hidden == 0), 1, 0))
-            positions = np.argwhere(need > 0)
-            if len(positions) == 0:
+    floor = layout_floor(cube, publishable)
+    room = values - publishable.astype(np.int64)
+    can_hide = (values > 0) | ~publishable
+    cells = np.argwhere((values > 0) & (values < threshold))
+    order = np.lexsort(
+        (
+            np.ravel_multi_index(cells.T, values.shape),
+            values[tuple(cells.T)],
+            -_coarseness(cube, cells),
+        )
+    )
+    cells = cells[order]
+    flat = np.ravel_multi_index(cells.T, values.shape)
+    counts = values.ravel()[flat]
+    lower_target = np.maximum(1, floor.ravel()[flat])
+    need_up = np.ones(len(cells), dtype=bool)
+    need_down = counts > lower_target
+    a = relations(cube)
+    unresolved = 0
+
+    def certify() -> None:
+        model = AttackerModel(cube, publishable, hidden, a)
+        column = model.column[flat]
+        for need, maximise in ((need_up, True), (need_down, False)):
+            todo = np.flatnonzero(need)
+            if not len(todo):
                 continue
-            # Cheapest published part with the room needed, else the total.
-            ok = free_k & (np.take(room, kids, axis=axis) >= np.expand_dims(need, axis))
-            cost = np.where(ok, v_k, big)
-            best = cost.argmin(axis=axis)
-            best_cost = cost.min(axis=axis)
-            for position in positions:
-                pos = tuple(position)
-                if best_cost[pos] < big:
-                    target = _cell(pos, axis, kids[int(best[pos])])
-                else:
-                    # No single part has the room: the cheapest part, or the total.
-                    part_cost = np.where(free_k, v_k, big)
-                    line = part_cost[_line(pos, axis)]
-                    if line.min() < big:
-                        target = _cell(pos, axis, kids[int(line.argmin())])
-                    elif not h_p[pos] and hideable[_cell(pos, axis, p)]:
-                        target = _cell(pos, axis, p)
-                    else:
-                        continue
-                if not hidden[target]:
-                    hidden[target] = True
-                    changed = True
-        if not changed:
-            break
-    return hidden
+            _status, x, _ = model.solve(
+                column[todo], maximise, float(threshold) if maximise else None
+            )
+            if x is None:
+                continue
+            got = x[column[todo]]
+            done = got >= threshold - 1e-6 if maximise else got <= lower_target[todo] + 1e-6
+            need[todo[done]] = False
+
+    for start in range(0, len(cells), CERTIFY_EVERY):
+        if check_deadline is not None:
+            check_deadline()
+        certify()
+        for i in range(start, min(start + CERTIFY_EVERY, len(cells))):
+            cell = tuple(int(c) for c in cells[i])
+            n = int(counts[i])
+            ok = True
+            if need_up[i]:
+                ok = _deviation(cube, cell, threshold - n, True, hidden, room, can_hide)
+            if ok and need_down[i]:
+                amount = n - int(lower_target[i])
+                ok = _deviation(cube, cell, amount, False, hidden, room, can_hide)
+            unresolved += not ok
+    return hidden, unresolved
 
 
 def _line(position: tuple, axis: int) -> tuple:
