@@ -406,10 +406,14 @@ def protection_table(
         ],
         ignore_index=True,
     )
-    return table, {
+    keys = {
         "protection.threshold": str(threshold),
         "protection.fingerprint": protection_fingerprint(counts, threshold, profiles),
     }
+    for name, p in parts:
+        if p.audit is not None:
+            keys[f"protection.audit.{name}"] = p.audit.summary().splitlines()[0]
+    return table, keys
 
 
 def _stored(cube: Cube, cells: np.ndarray, threshold: int, publishable: np.ndarray) -> Protection:

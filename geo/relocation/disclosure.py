@@ -48,6 +48,17 @@ DEFAULT_THRESHOLD = 5
 LP_TRIGGER = 20.0
 
 
+class DisclosureRefused(Exception):
+    """No protection passing the attacker's audit was found: nothing may be published."""
+
+    def __init__(self, report):
+        self.report = report
+        super().__init__(
+            "refusing to publish relocation flows that fail the disclosure audit:\n"
+            + report.summary()
+        )
+
+
 def check_threshold(threshold: object) -> int:
     """The threshold as an int; ValueError if it is not a whole number ≥ 3."""
     if isinstance(threshold, bool) or not isinstance(threshold, int | np.integer | str):
@@ -863,6 +874,7 @@ def protect_audited(
                 repair.lower_target = max(1.0, failure.floor)
             else:  # pragma: no cover - protect never publishes small cells or hides zeros
                 raise RuntimeError(str(failure))
+        before = int(hidden.sum())
         # Coarse cells first: their repairs tend to protect the cells below them.
         for cell, repair in sorted(failing.items(), key=lambda kv: (-int(values[kv[0]]), kv[0])):
             check_deadline()
@@ -881,8 +893,11 @@ def protect_audited(
                 flat_hidden = hidden.ravel()
                 flat_hidden[repairer.solve(repair, flat_hidden)] = True
             repairs += 1
-    else:  # pragma: no cover - every round hides at least one more cell
-        raise RuntimeError(f"disclosure protection did not converge in {MAX_ROUNDS} rounds")
+        if int(hidden.sum()) == before:
+            # Nothing more to hide that helps: refuse rather than publish.
+            raise DisclosureRefused(report)
+    else:
+        raise DisclosureRefused(report)
     milps = repairer.milps if repairer else 0
     fallbacks = repairer.fallbacks if repairer else 0
     notes.append(

@@ -1,10 +1,11 @@
-"""What is published of the relocation counts: protection, audit and information loss.
+"""What is published of the relocation counts: the views and their information loss.
 
-:func:`protect_flows` protects a ``move_counts`` table (:func:`geo.relocation.disclosure.protect`),
-audits the result as an attacker would (:func:`geo.relocation.audit.audit`) and refuses, with
-:class:`DisclosureRefused` naming the cells, to return a protection that fails; every import
-goes through it, so a store never holds flows that fail the audit. It also measures the
-information loss per published view: cells with movers and persons that are hidden.
+Every import protects its counts with :func:`geo.relocation.disclosure.protect_audited`
+(through :func:`geo.relocation.analyses.protect_views`), which ends only when the attacker's
+audit (:func:`geo.relocation.audit.audit`) passes and otherwise raises
+:class:`~geo.relocation.disclosure.DisclosureRefused` naming the cells, so a store never
+holds flows that fail the audit. This module names the published views as masks of the flow
+cube and measures what the suppression hides of each: cells with movers and persons.
 """
 
 from __future__ import annotations
@@ -14,21 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.relocation.audit import AuditReport, audit
-from geo.relocation.disclosure import Cube, Dimension, Protection
+from geo.relocation.disclosure import Cube, Dimension
 
 ALL = "*"
-
-
-class DisclosureRefused(Exception):
-    """The protection failed the audit: nothing is published."""
-
-    def __init__(self, report: AuditReport):
-        self.report = report
-        super().__init__(
-            "refusing to publish relocation flows that fail the disclosure audit:\n"
-            + report.summary()
-        )
 
 
 @dataclass
@@ -143,19 +132,6 @@ def information_loss(
             )
         )
     return out
-
-
-def protect_flows(
-    cube: Cube, threshold: int, publishable: np.ndarray
-) -> tuple[Protection, AuditReport, list[ViewLoss]]:
-    """Protect, audit, and measure; :class:`DisclosureRefused` if the audit fails."""
-    from geo.relocation.disclosure import protect_audited
-
-    protection = protect_audited(cube, threshold, publishable)
-    report = audit(cube, publishable, protection.suppressed, threshold)
-    if not report.ok:
-        raise DisclosureRefused(report)
-    return protection, report, information_loss(cube, protection.suppressed, flow_views(cube.dims))
 
 
 def loss_table(losses: list[ViewLoss]) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from geo.errors import InputRejected
+from geo.relocation.disclosure import DisclosureRefused
 from service.cli.common import open_store, store_option
 from service.cli.export import refresh_export
 from service.settings import min_published_count
@@ -29,6 +30,11 @@ def _echo_disclosure(store) -> None:
     if flows is None:
         return
     cube = flows.protection.cube
+    join = store.read("move_join") if store.has("move_join") else None
+    if join is not None:
+        for key, value in zip(join["key"], join["value"], strict=True):
+            if str(key).startswith("protection.audit."):
+                click.echo(f"{key.removeprefix('protection.audit.')}: {value}")
     click.echo(f"disclosure control (threshold {flows.threshold}), hidden per view:")
     for loss in information_loss(cube, flows.protection.suppressed, flow_views(cube.dims)):
         click.echo(f"  {loss.line()}")
@@ -66,7 +72,7 @@ def import_moves_cmd(store_path, file, crs, source, dask_scheduler):
             progress=progress,
             threshold=threshold,
         )
-    except InputRejected as exc:
+    except (InputRejected, DisclosureRefused) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         progress.close()
@@ -90,7 +96,7 @@ def demo_moves_cmd(store_path, seed, n):
     store = open_store(store_path, write=True)
     try:
         result = store_demo_moves(store, seed=seed, n=n, threshold=threshold)
-    except ValueError as exc:
+    except (ValueError, DisclosureRefused) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"syntetiske eksempeldata (seed {seed}): {result.summary()}")
     _echo_disclosure(store)
@@ -109,7 +115,7 @@ def join_moves_cmd(store_path, dask_scheduler):
     store = open_store(store_path, write=True)
     try:
         counts = rejoin_moves(store, dask_scheduler=dask_scheduler, threshold=threshold)
-    except InputRejected as exc:
+    except (InputRejected, DisclosureRefused) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(
         f"joined {counts.report.get('moves', 0)} moves into {len(counts.cells)} counted cells"

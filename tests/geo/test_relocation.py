@@ -23,6 +23,7 @@ from geo.relocation.analyses import (
     reason_split,
     receiving_areas,
 )
+from geo.relocation.audit import audit
 from geo.relocation.ingest import join_counts, write_moves
 from geo.relocation.join import JoinLayers
 from geo.relocation.synthetic import generate_moves, store_demo_moves
@@ -450,10 +451,11 @@ def test_mover_profiles_are_protected_together_with_the_flows(tmp_path):
     store = _with_moves(store, moves)
     data = load_flows(store, 5)
     profile = mover_profile(data, "alfa").set_index(["attribute", "value"])
-    # 3 + 2 hidden together: the published 170 leaves a group of 5, not a small count.
-    assert profile.loc[("age_band", "18-29"), "movers"] == 170
+    # 3 and 2 are hidden; were 170 published beside the total of 175, the attacker would
+    # know 65+ + "ikke oplyst" = 5 with each ≥ 1, so 65+ could not reach 5: 170 is hidden too.
     assert profile.loc[("age_band", "65+"), "suppressed"]
     assert profile.loc[("age_band", ""), "suppressed"]
+    assert profile.loc[("age_band", "18-29"), "suppressed"]
     assert profile.loc[("age_band", ""), "label"] == "Ikke oplyst"
     assert profile.loc[("labour_status", "i beskæftigelse"), "movers"] == 88
     assert profile.loc[("labour_status", "ledig"), "movers"] == 87
@@ -465,5 +467,8 @@ def test_mover_profiles_are_protected_together_with_the_flows(tmp_path):
     protection = data.profile_protection
     r, o, a = protection.cube.dims
     assert protection.value((r.index[ALL], o.index["a:alfa"], a.index[ALL])) == flow_total == 175
-    # Stored at import and read back: the same cells.
+    # Stored at import and read back: the same cells, and they pass the attacker's audit.
     assert protection.notes == ["stored at import"]
+    assert audit(
+        protection.cube, np.ones(protection.cube.values.shape, bool), protection.suppressed, 5
+    ).ok

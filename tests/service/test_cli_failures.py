@@ -13,6 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -199,6 +200,47 @@ def test_imports_protect_for_the_threshold_the_service_publishes_with(
     assert "threshold 7" in result.output
     stored = Store(store).read("move_join").set_index("key")["value"]
     assert stored["protection.threshold"] == "7"
+
+
+def test_an_import_whose_flows_fail_the_audit_is_refused(built_store, tmp_path, monkeypatch):
+    """When no suppression passes the attacker's audit, nothing is published: the import
+    exits 1 naming the cell and the store is byte-identical."""
+    import geo.relocation.audit as audit_module
+
+    real_audit = audit_module.audit
+
+    def failing_audit(cube, publishable, suppressed, threshold, *args, **kwargs):
+        report = real_audit(cube, publishable, suppressed, threshold, *args, **kwargs)
+        cell = tuple(int(c) for c in np.argwhere((cube.values > 0) & (cube.values < 5))[0])
+        report.failures.append(
+            audit_module.CellFailure(
+                cell,
+                audit_module.cell_name(cube, cell),
+                int(cube.values[cell]),
+                1,
+                2,
+                1,
+                "the attacker's upper bound is below the threshold",
+                "upper",
+            )
+        )
+        return report
+
+    monkeypatch.setattr(audit_module, "audit", failing_audit)
+    store = tmp_path / "s.gpkg"
+    shutil.copy(built_store, store)
+    moves = tmp_path / "flytninger.csv"
+    moves.write_text(
+        "år;fra_område;til_kommune;antal\n2022;Vollsmose;0461;3\n2022;Vollsmose;0101;40\n",
+        encoding="utf-8",
+    )
+    before = _digest(store)
+    result = CliRunner().invoke(cli, ["import-moves", str(moves), "--store", str(store)])
+    assert result.exit_code == 1, result.output
+    assert "refusing to publish relocation flows that fail the disclosure audit" in result.stderr
+    assert "FAIL year=*, reason=*, origin=*, dest=m:0461" in result.stderr
+    assert "Traceback" not in result.output
+    assert _digest(store) == before
 
 
 def _run(*args: str, **kwargs) -> subprocess.Popen:
