@@ -38,8 +38,12 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from geo.relocation.audit import AuditReport
 
 MINIMUM_THRESHOLD = 3
 DEFAULT_THRESHOLD = 5
@@ -51,7 +55,7 @@ LP_TRIGGER = 20.0
 class DisclosureRefused(Exception):
     """No protection passing the attacker's audit was found: nothing may be published."""
 
-    def __init__(self, report):
+    def __init__(self, report: AuditReport):
         self.report = report
         super().__init__(
             "refusing to publish relocation flows that fail the disclosure audit:\n"
@@ -209,9 +213,9 @@ class Dimension:
                         continue
                     for plus in through:
                         for minus in self.completions(v):
-                            signs = dict.fromkeys(plus, 1)
-                            signs.update(dict.fromkeys(minus, -1))
-                            vectors.setdefault(plus | minus, signs)
+                            pattern = dict.fromkeys(plus, 1)
+                            pattern.update(dict.fromkeys(minus, -1))
+                            vectors.setdefault(plus | minus, pattern)
             unique = sorted(vectors, key=lambda s: (len(s), sorted(s)))
             flat = np.array([n for s in unique for n in sorted(s)], dtype=np.int64)
             signs = np.array([vectors[s][n] for s in unique for n in sorted(s)], dtype=np.int8)
@@ -269,7 +273,7 @@ class Protection:
     primary: np.ndarray  # bool: suppressed for being below the threshold
     witnesses: int = 0
     notes: list[str] = field(default_factory=list)
-    audit: object | None = None  # the final AuditReport when the protection was audited
+    audit: AuditReport | None = None  # the final audit when the protection was audited
 
     def published(self) -> np.ndarray:
         """Counts with every suppressed cell as -1."""
