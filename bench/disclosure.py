@@ -4,11 +4,11 @@ For each size (default 20 000, 1 000 000 and 5 000 000 synthetic demo moves from
 store's omdannelsesområder, :func:`geo.relocation.synthetic.generate_moves`, joined with
 :func:`geo.relocation.join.count_moves`), in one run:
 
-- ``witness``: :func:`geo.relocation.disclosure.protect`, the method imports use; then the
-  attacker's audit (:func:`geo.relocation.audit.audit`, stopped after ``--max-failures`` cells
+- ``witness``: :func:`geo.relocation.disclosure.protect`, the retired method (imports used it
+  until December 2026); then the attacker's audit (:func:`geo.relocation.audit.audit`, stopped after ``--max-failures`` cells
   per side) says whether it meets the requirement;
-- ``audited``: :func:`geo.relocation.disclosure.protect_audited`, given ``--budget`` seconds;
-  when it finishes, its own final audit has passed.
+- ``audited``: :func:`geo.relocation.disclosure.protect_audited`, the method imports use,
+  given ``--budget`` seconds; when it finishes, its own final audit has passed.
 
 For each: seconds, cells and persons hidden in the default view of ``/flytninger`` (area →
 municipality, all years, all reasons) and in all publishable cells. Prints figures; asserts

@@ -41,6 +41,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import sparse
 
 if TYPE_CHECKING:
     from geo.relocation.audit import AuditReport
@@ -113,6 +114,7 @@ class Dimension:
                     self.parent[self.index[c]] = (self.index[p], j)
         self._completions: dict[int, list[frozenset[int]]] = {}
         self._candidates: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._contractions: dict[int, tuple[sparse.csr_matrix, sparse.csr_matrix]] = {}
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -223,6 +225,25 @@ class Dimension:
             self._candidates[i] = (flat, offsets, signs)
         return self._candidates[i]
 
+    def contraction(self, i: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """The candidates of node ``i`` as matrices over this axis's nodes.
+
+        ``signed`` (2K × 2N) maps a pair (values if the remaining sign is +1, if it is -1)
+        along this axis to the same pair per candidate; ``support`` (K × N) sums over each
+        candidate's nodes.
+        """
+        if i not in self._contractions:
+            flat, offsets, signs = self.candidates(i)
+            k, n = len(offsets) - 1, len(self)
+            rows = np.repeat(np.arange(k), np.diff(offsets))
+            plus = signs > 0
+            p = sparse.csr_matrix((np.ones(plus.sum()), (rows[plus], flat[plus])), shape=(k, n))
+            m = sparse.csr_matrix((np.ones((~plus).sum()), (rows[~plus], flat[~plus])), (k, n))
+            signed = sparse.bmat([[p, m], [m, p]], format="csr").astype(np.float32)
+            support = sparse.csr_matrix((np.ones(len(flat)), (rows, flat)), shape=(k, n))
+            self._contractions[i] = (signed, support)
+        return self._contractions[i]
+
 
 @dataclass
 class Cube:
@@ -301,8 +322,10 @@ def _find_witness(
     A witness is a tensor product of one candidate kernel vector per axis (signs multiply; the
     cell itself is +1). ``ok_plus`` and ``ok_minus`` (bool, cube shape) say which cells may
     carry a +1 and which a -1; both default to the positive cells. The price is the summed
-    cost of the support. Every combination is considered: the axes with the fewest candidates
-    are enumerated, the two with the most are handled at once with array reductions.
+    cost of the support. Every combination of candidates is considered at once: the axes are
+    contracted one after the other with their candidates (sums over each candidate's nodes),
+    carrying the number of cells that would break the rule if the sign of the product over
+    the axes still to contract were +1 (``bad_p``) or -1 (``bad_m``).
     """
     dims, values = cube.dims, cube.values
     if ok_plus is None:
@@ -310,70 +333,29 @@ def _find_witness(
     if ok_minus is None:
         ok_minus = values > 0
     candidates = [dim.candidates(cell[axis]) for axis, dim in enumerate(dims)]
-    counts = [len(offsets) - 1 for _flat, offsets, _signs in candidates]
-    if len(dims) < 2:
-        flat, offsets, signs = candidates[0]
-        ok = np.where(signs > 0, ok_plus[flat], ok_minus[flat])
-        ok = np.logical_and.reduceat(ok, offsets[:-1])
-        price = np.where(ok, np.add.reduceat(cost[flat], offsets[:-1]), np.inf)
-        choice = int(np.argmin(price))
-        if not np.isfinite(price[choice]):
-            return None
-        part = slice(offsets[choice], offsets[choice + 1])
-        return [flat[part]], [signs[part]]
-    by_size = sorted(range(len(dims)), key=lambda a: counts[a])
-    a, b = sorted(by_size[-2:])
-    enumerated = [axis for axis in range(len(dims)) if axis not in (a, b)]
-    other = tuple(enumerated)
-    flat_a, off_a, sign_a = candidates[a]
-    flat_b, off_b, sign_b = candidates[b]
-    plus_a = (sign_a > 0)[:, None]
-    plus_b = (sign_b > 0)[None, :]
-    best_price, best = np.inf, None
-    choices = [range(counts[axis]) for axis in enumerated]
-    for combo in itertools.product(*choices):
-        index = []
-        sign = np.ones((1,) * len(dims), dtype=np.int8)
-        for axis in range(len(dims)):
-            if axis in (a, b):
-                index.append(np.arange(len(dims[axis])))
-            else:
-                flat, offsets, signs = candidates[axis]
-                k = combo[enumerated.index(axis)]
-                index.append(flat[offsets[k] : offsets[k + 1]])
-                shape = [1] * len(dims)
-                shape[axis] = -1
-                sign = sign * signs[offsets[k] : offsets[k + 1]].reshape(shape)
-        grid = np.ix_(*index)
-        plus, minus = ok_plus[grid], ok_minus[grid]
-        positive = sign > 0
-        # Validity of each (a, b) position if the product of its a and b signs is +1 / -1.
-        ok_p = np.asarray(np.where(positive, plus, minus).all(axis=other))
-        ok_m = np.asarray(np.where(positive, minus, plus).all(axis=other))
-        price = cost[grid].sum(axis=other)
-        ok_p, ok_m = (
-            np.logical_and.reduceat(np.where(plus_a, ok_p[flat_a], ok_m[flat_a]), off_a[:-1], 0),
-            np.logical_and.reduceat(np.where(plus_a, ok_m[flat_a], ok_p[flat_a]), off_a[:-1], 0),
-        )
-        price = np.add.reduceat(price[flat_a], off_a[:-1], axis=0)
-        ok = np.logical_and.reduceat(
-            np.where(plus_b, ok_p[:, flat_b], ok_m[:, flat_b]), off_b[:-1], axis=1
-        )
-        price = np.add.reduceat(price[:, flat_b], off_b[:-1], axis=1)
-        price = np.where(ok, price, np.inf)
-        at_a, at_b = np.unravel_index(int(np.argmin(price)), price.shape)
-        if price[at_a, at_b] < best_price:
-            best_price = float(price[at_a, at_b])
-            best = (combo, int(at_a), int(at_b))
-    if best is None:
+    # bad[0]: cells breaking the rule if the remaining sign is +1; bad[1]: if it is -1.
+    bad = np.stack([~ok_plus, ~ok_minus]).astype(np.float32)
+    price = cost.astype(np.float64, copy=False)
+    for axis, dim in enumerate(dims):
+        signed, support = dim.contraction(cell[axis])
+        n, k = len(dim), support.shape[0]
+        moved = np.moveaxis(bad, axis + 1, 1)
+        rest = moved.shape[2:]
+        out = signed @ moved.reshape(2 * n, -1)
+        bad = np.moveaxis(out.reshape(2, k, *rest), 1, axis + 1)
+        moved_price = np.moveaxis(price, axis, 0)
+        out_price = support @ moved_price.reshape(n, -1)
+        price = np.moveaxis(out_price.reshape(k, *moved_price.shape[1:]), 0, axis)
+    bad_p = bad[0]
+    price = np.where(bad_p == 0, price, np.inf)
+    choice = np.unravel_index(int(np.argmin(price)), price.shape)
+    if not np.isfinite(price[choice]):
         return None
-    combo, i, j = best
     supports, signs_out = [], []
-    for axis in range(len(dims)):
-        flat, offsets, signs = candidates[axis]
-        k = i if axis == a else j if axis == b else combo[enumerated.index(axis)]
-        supports.append(flat[offsets[k] : offsets[k + 1]])
-        signs_out.append(signs[offsets[k] : offsets[k + 1]])
+    for (flat, offsets, signs), k in zip(candidates, choice, strict=True):
+        part = slice(offsets[k], offsets[k + 1])
+        supports.append(flat[part])
+        signs_out.append(signs[part])
     return supports, signs_out
 
 
@@ -941,7 +923,8 @@ def _deviation(
     """
     residual = room.copy()
     values = cube.values
-    for _ in range(amount):
+    done = 0
+    while done < amount:
         roomy = residual >= 1
         if up:
             ok_plus, ok_minus = can_hide, roomy
@@ -955,12 +938,17 @@ def _deviation(
         grid = np.ix_(*supports)
         hidden[grid] = True
         sign = _product_signs(signs)
-        residual[grid] += sign if up else -sign
+        change = sign if up else -sign
+        # Use it as often as its room allows (the search would find it again: it is free now).
+        falling = residual[grid][change < 0]
+        times = min(amount - done, int(falling.min()) if len(falling) else amount - done)
+        residual[grid] += change * max(1, times)
+        done += max(1, times)
     return True
 
 
 #: Small cells protected between two checks of which cells are already protected.
-CERTIFY_EVERY = 250
+CERTIFY_EVERY = 1000
 
 
 def _coarseness(cube: Cube, cells: np.ndarray) -> np.ndarray:
