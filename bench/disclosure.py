@@ -5,8 +5,8 @@ store's omdannelsesområder, :func:`geo.relocation.synthetic.generate_moves`, jo
 :func:`geo.relocation.join.count_moves`), in one run:
 
 - ``witness``: :func:`geo.relocation.disclosure.protect`, the retired method (imports used it
-  until December 2026); then the attacker's audit (:func:`geo.relocation.audit.audit`, stopped after ``--max-failures`` cells
-  per side) says whether it meets the requirement;
+  until December 2026); then the attacker's audit (:func:`geo.relocation.audit.audit`,
+  stopped after ``--max-failures`` cells per side) says whether it meets the requirement;
 - ``audited``: :func:`geo.relocation.disclosure.protect_audited`, the method imports use,
   given ``--budget`` seconds; when it finishes, its own final audit has passed.
 
