@@ -44,7 +44,9 @@ def test_flow_map_of_one_omdannelsesomraade(flows_server, page):
     p.goto(f"{flows_server}/flytninger/{ORIGIN}", wait_until="networkidle")
     assert p.locator(".leaflet-container").count() == 1, "no Leaflet map rendered"
     lines = p.locator("path.omr-flow")
-    assert lines.count() >= 5, "the flow map draws its lines"
+    # On the 20,000 synthetic moves most flows of one area are hidden (disclosure control);
+    # the map draws the published ones.
+    assert lines.count() >= 3, "the flow map draws its lines"
     assert p.locator("path.omr-flow-head").count() == lines.count(), "one arrowhead per line"
     widths = {lines.nth(i).get_attribute("stroke-width") for i in range(lines.count())}
     assert len(widths) > 1, "line width follows the number of movers"
