@@ -653,15 +653,20 @@ class _Repair:
 class _Repairer:
     """Builds and solves the per-cell programmes (see :func:`protect`)."""
 
-    def __init__(self, cube: Cube, publishable: np.ndarray, threshold: int, time_limit: float):
-        from geo.relocation.audit import relations
-
+    def __init__(
+        self,
+        cube: Cube,
+        publishable: np.ndarray,
+        threshold: int,
+        time_limit: float,
+        a: sparse.csr_matrix,
+    ):
         self.cube = cube
         self.values = cube.values.ravel()
         self.publishable = publishable.ravel()
         self.threshold = threshold
         self.time_limit = time_limit
-        self.a = relations(cube).tocsc()
+        self.a = a.tocsc()
         self.coords = np.array(np.unravel_index(np.arange(cube.values.size), cube.values.shape))
         self.milps = self.fallbacks = 0
 
@@ -838,11 +843,11 @@ def protect_audited(
     hidden = small | ~publishable
     if force_hidden is not None:
         hidden |= force_hidden & (values > 0)
-    hidden, unresolved = _deviations(cube, publishable, threshold, hidden, check_deadline)
+    a = relations(cube)  # built once: the deviations, the audits and the repairs share it
+    hidden, unresolved = _deviations(cube, publishable, threshold, hidden, a, check_deadline)
     room = values - publishable.astype(np.int64)
     can_hide = (values > 0) | ~publishable
     repairer: _Repairer | None = None
-    a = relations(cube)
     notes: list[str] = []
     repairs = by_witnesses = 0
     for _round in range(MAX_ROUNDS):
@@ -875,7 +880,7 @@ def protect_audited(
                 by_witnesses += 1
             else:
                 if repairer is None:
-                    repairer = _Repairer(cube, publishable, threshold, time_limit)
+                    repairer = _Repairer(cube, publishable, threshold, time_limit, a)
                 flat_hidden = hidden.ravel()
                 flat_hidden[repairer.solve(repair, flat_hidden)] = True
             repairs += 1
@@ -965,6 +970,7 @@ def _deviations(
     publishable: np.ndarray,
     threshold: int,
     hidden: np.ndarray,
+    a: sparse.csr_matrix,
     check_deadline=None,
 ) -> tuple[np.ndarray, int]:
     """Hide, for every small cell, deviations that satisfy the audit for it.
@@ -982,7 +988,7 @@ def _deviations(
     Returns the hidden cells and the cells no product witness could protect (for the
     mixed-integer repair).
     """
-    from geo.relocation.audit import AttackerModel, layout_floor, relations
+    from geo.relocation.audit import AttackerModel, layout_floor
 
     values = cube.values
     hidden = hidden.copy()
@@ -1003,7 +1009,6 @@ def _deviations(
     lower_target = np.maximum(1, floor.ravel()[flat])
     need_up = np.ones(len(cells), dtype=bool)
     need_down = counts > lower_target
-    a = relations(cube)
     unresolved = 0
 
     def certify() -> None:
