@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask
+from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup, escape
 
 from indicators.catalogue import CATALOGUE
@@ -10,8 +13,35 @@ from indicators.plans import date_da
 from service.assets import vendor_url
 
 
+class _ProcessBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every app of this process.
+
+    Each Flask app has its own Jinja environment and would compile every template again
+    (about 0.25 s for a handful of pages); the apps of one process (gunicorn's worker, the CLI,
+    each test's app) share this instead. Jinja keys a bucket by the template's name and the
+    checksum of its source, so an edited template is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with self._lock:
+            self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _ProcessBytecodeCache()
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and globals on ``app``'s Jinja environment."""
+    app.jinja_env.bytecode_cache = _BYTECODE
     app.jinja_env.globals["vendor_url"] = vendor_url
     app.jinja_env.globals["indicator_choices"] = indicator_choices
     app.jinja_env.filters["source_items"] = source_items
