@@ -7,7 +7,6 @@ import pytest
 from geo.errors import NotFound
 from geo.factsheet import area_fact_sheet, municipality_fact_sheet
 from geo.relocation.analyses import load_flows
-from geo.relocation.synthetic import store_demo_moves
 from geo.store import Store
 
 
@@ -27,10 +26,10 @@ def test_area_sheet_has_history_criteria_and_sources(default_store: Store):
     assert sheet.data_version == default_store.data_version
 
 
-def test_area_sheet_flows_come_from_the_protected_cube(default_store: Store):
-    store_demo_moves(default_store, n=400, seed=3)
-    flows = load_flows(default_store, 5)
-    sheet = area_fact_sheet(default_store, "gellerupparken-toveshoej", flows)
+def test_area_sheet_flows_come_from_the_protected_cube(demo_store_file):
+    store = Store(demo_store_file)
+    flows = load_flows(store, 5)
+    sheet = area_fact_sheet(store, "gellerupparken-toveshoej", flows)
     assert sheet.flows is not None and sheet.flows.synthetic and sheet.flows.threshold == 5
     for row in sheet.flows.destinations + sheet.flows.reasons:
         # every published count is at least the threshold or zero; the rest is suppressed

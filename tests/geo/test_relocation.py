@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -26,7 +24,7 @@ from geo.relocation.analyses import (
 from geo.relocation.audit import audit
 from geo.relocation.ingest import join_counts, write_moves
 from geo.relocation.join import JoinLayers
-from geo.relocation.synthetic import generate_moves, store_demo_moves
+from geo.relocation.synthetic import generate_moves
 from geo.seed import build_default_store
 from geo.store import Store
 
@@ -304,13 +302,12 @@ def test_generator_moves_out_of_the_omdannelsesomraader_of_the_list_in_force(def
     assert set(moves["reason"]) == {"planned", "other"}
 
 
-def test_planned_rehousing_is_mostly_nearby(default_template, tmp_path):
-    path = tmp_path / "store.gpkg"
-    shutil.copy(default_template, path)
-    store = Store(path)
-    result = store_demo_moves(store, seed=3, n=6000)
-    assert result.movers == 6000
+def test_planned_rehousing_is_mostly_nearby(demo_store_file):
+    from tests.conftest import DEMO_MOVES
+
+    store = Store(demo_store_file)
     counts = store.read("move_counts")
+    assert counts["movers"].sum() == DEMO_MOVES
     near = counts["distance_band"].isin(["0-2 km", "2-5 km"])
     planned = counts["reason"] == "planned"
     share_planned = counts.loc[planned & near, "movers"].sum() / counts.loc[planned, "movers"].sum()

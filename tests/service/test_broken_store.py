@@ -11,7 +11,6 @@ import shutil
 import geopandas as gpd
 import pytest
 
-from geo.relocation.synthetic import store_demo_moves
 from geo.store import Store
 from service import create_app
 
@@ -56,11 +55,8 @@ def _routes(app) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def moves_store(tmp_path_factory, store_path):
-    path = tmp_path_factory.mktemp("moves") / "store.gpkg"
-    shutil.copy(store_path, path)
-    store_demo_moves(Store(path), seed=1, n=3000)
-    return path
+def moves_store(demo_store_file):
+    return demo_store_file  # read only: each test breaks a copy
 
 
 def _negative_counts(path):

@@ -181,6 +181,7 @@ def test_bad_setting_stops_serve(built_store, monkeypatch):
     assert "OMRAADEKORT_EMBED_FRAME_ANCESTORS contains a control character" in result.stderr
 
 
+@pytest.mark.slow
 def test_imports_protect_for_the_threshold_the_service_publishes_with(
     built_store, tmp_path, monkeypatch
 ):
@@ -253,6 +254,7 @@ def _run(*args: str, **kwargs) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow
 def test_two_imports_in_two_processes_keep_both_changes(built_store, tmp_path):
     """Two writers started together: the second waits for the first (saying so), then
     imports on top of it; both changes are in the store and both exit 0."""
@@ -300,6 +302,7 @@ def test_busy_store_exits_3_after_wait(built_store, tmp_path):
     assert _digest(store) == before
 
 
+@pytest.mark.slow
 def test_serve_runs_on_a_read_only_store(built_store, tmp_path):
     store = tmp_path / "ro.gpkg"
     shutil.copy(built_store, store)

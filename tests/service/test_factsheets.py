@@ -13,17 +13,11 @@ GELLERUP = "/omraader/gellerupparken-toveshoej/faktaark.pdf"
 
 
 @pytest.fixture(scope="module")
-def client_with_moves(tmp_path_factory):
-    """A store with a few labelled synthetic moves, so the sheet has a flows section."""
-    from geo.relocation.synthetic import store_demo_moves
-    from geo.seed import build_default_store
-    from geo.store import Store
+def client_with_moves(demo_store_file):
+    """The store with labelled synthetic moves, so the sheet has a flows section."""
     from service import create_app
 
-    path = tmp_path_factory.mktemp("sheets") / "store.gpkg"
-    build_default_store(Store(path), with_outline=False)
-    store_demo_moves(Store(path), n=400, seed=2)
-    app = create_app({"TESTING": True, "STORE_PATH": str(path), "ACCESS_LOG": False})
+    app = create_app({"TESTING": True, "STORE_PATH": str(demo_store_file), "ACCESS_LOG": False})
     return app.test_client()
 
 

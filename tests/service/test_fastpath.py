@@ -15,9 +15,6 @@ import threading
 
 import pytest
 
-from geo.relocation.synthetic import store_demo_moves
-from geo.seed import build_default_store
-from geo.store import Store
 from service import create_app
 from service.http.negotiation import accepts_gzip, etag_matches, preferred_language
 from service.http.warm import is_map_script, is_page, warm
@@ -41,12 +38,8 @@ REQUESTS = {
 
 
 @pytest.fixture(scope="module")
-def moves_store(tmp_path_factory):
-    path = tmp_path_factory.mktemp("fastpath") / "store.gpkg"
-    store = Store(path)
-    build_default_store(store, with_outline=False)
-    store_demo_moves(store, seed=1, n=5_000)
-    return path
+def moves_store(demo_store_copy):
+    return demo_store_copy  # test_freshness_headers writes to it
 
 
 def _app(store_path, cache_dir, **config):
@@ -164,9 +157,8 @@ def test_freshness_headers(moves_store, tmp_path):
     assert client.get("/healthz").headers["Cache-Control"] == "no-store"
 
 
-def test_a_response_after_an_import_carries_the_new_data_version(tmp_path):
-    store = Store(tmp_path / "s.gpkg")
-    build_default_store(store, with_outline=False)
+def test_a_response_after_an_import_carries_the_new_data_version(tmp_path, default_store):
+    store = default_store
     app = _app(store.path, tmp_path / "cache")
     other_worker = _app(store.path, tmp_path / "cache")
     client, other = app.test_client(), other_worker.test_client()

@@ -8,9 +8,6 @@ import re
 
 import pytest
 
-from geo.relocation.synthetic import store_demo_moves
-from geo.seed import build_default_store
-from geo.store import Store
 from service import create_app
 
 ORIGIN = "gellerupparken-toveshoej"
@@ -18,12 +15,8 @@ COUNT_KEYS = {"movers", "inflow_from_omdannelse", "inflow_total"}
 
 
 @pytest.fixture(scope="module")
-def flows_store(tmp_path_factory):
-    path = tmp_path_factory.mktemp("flows") / "store.gpkg"
-    store = Store(path)
-    build_default_store(store, with_outline=False)
-    store_demo_moves(store, seed=1, n=20_000)
-    return path
+def flows_store(demo_store_file):
+    return demo_store_file  # read only
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 
 import pytest
 
-from geo.relocation.synthetic import store_demo_moves
 from geo.store import Store
 from geo.tabular import neutralise_cell
 from service import create_app
@@ -19,9 +17,8 @@ AREA = "vollsmose"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, store_path):
-    path = tmp_path_factory.mktemp("formula") / "store.gpkg"
-    shutil.copy(store_path, path)
+def client(demo_store_copy):
+    path = demo_store_copy
     store = Store(path)
     with store.transaction() as w:
         areas = w.read("areas")
@@ -30,7 +27,6 @@ def client(tmp_path_factory, store_path):
         info = w.read("municipality_info")
         info.loc[info["code"] == "0461", "name"] = "@SUM(1+1)*cmd|' /C calc'!A0"
         w.write("municipality_info", info)
-    store_demo_moves(store, seed=1, n=3000)
     app = create_app({"TESTING": True, "STORE_PATH": str(path), "ACCESS_LOG": False})
     return app.test_client()
 

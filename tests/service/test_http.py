@@ -4,7 +4,6 @@ import gzip
 
 import pytest
 
-from geo.store import Store
 from service import create_app
 
 
@@ -95,11 +94,8 @@ def test_text_responses_are_gzipped_when_accepted(client, url, mimetype):
     assert again.status_code == 304
 
 
-def test_cached_response_is_invalidated_by_an_import(tmp_path):
-    from geo.seed import build_default_store
-
-    store = Store(tmp_path / "s.gpkg")
-    build_default_store(store, with_outline=False)
+def test_cached_response_is_invalidated_by_an_import(default_store):
+    store = default_store
     app = create_app({"STORE_PATH": str(store.path), "ACCESS_LOG": False})
     client = app.test_client()
     before = client.get("/api/areas?year=2024").get_json()

@@ -5,8 +5,6 @@ import re
 
 import pytest
 
-from geo.seed import build_default_store
-from geo.store import Store
 from indicators.catalogue import UNITS
 from indicators.values import import_indicators
 from service import create_app
@@ -234,9 +232,8 @@ def test_pages_have_no_inline_script_or_style(client):
 
 
 @pytest.fixture
-def loaded(tmp_path):
-    store = Store(tmp_path / "store.gpkg")
-    build_default_store(store, with_outline=False)
+def loaded(tmp_path, default_store):
+    store = default_store
     real = tmp_path / "real.csv"
     real.write_text(
         "area,year,residents,outside_labour_share,convicted_ratio,basic_education_share,"
@@ -323,9 +320,8 @@ def test_almene_target_and_time_series_with_imported_values(loaded, tmp_path):
     assert "Andelen af almene familieboliger: ikke oplyst" in html
 
 
-def test_almene_share_against_the_40_percent_target(tmp_path):
-    store = Store(tmp_path / "store.gpkg")
-    build_default_store(store, with_outline=False)
+def test_almene_share_against_the_40_percent_target(tmp_path, default_store):
+    store = default_store
     path = tmp_path / "almene.csv"
     path.write_text("area;year;code;value\nVollsmose;2023;almene_familieboliger_share;67,5\n")
     import_indicators(store, path, source="test")

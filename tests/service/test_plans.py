@@ -4,8 +4,6 @@ import re
 
 import pytest
 
-from geo.seed import build_default_store
-from geo.store import Store
 from indicators.values import import_indicators
 from service import create_app
 
@@ -77,9 +75,8 @@ def test_an_area_that_never_had_a_plan_has_no_plan_section(client):
 
 
 @pytest.fixture
-def share_client(tmp_path):
-    store = Store(tmp_path / "store.gpkg")
-    build_default_store(store, with_outline=False)
+def share_client(tmp_path, default_store):
+    store = default_store
     path = tmp_path / "andel.csv"
     path.write_text(
         "area;year;code;value;source\n"
@@ -172,15 +169,14 @@ def test_api_plans_reports_glossary(client):
     assert any(t["id"] == "vandsengseffekt" for t in terms)
 
 
-def test_cli_import_plans_refuses_a_bad_file_and_leaves_the_store(tmp_path):
+def test_cli_import_plans_refuses_a_bad_file_and_leaves_the_store(tmp_path, default_store):
     import hashlib
 
     from click.testing import CliRunner
 
     from service.cli import cli
 
-    store = Store(tmp_path / "store.gpkg")
-    build_default_store(store, with_outline=False)
+    store = default_store
     before = hashlib.sha256(store.path.read_bytes()).hexdigest()
     bad = tmp_path / "planer.csv"
     bad.write_text(
@@ -198,11 +194,11 @@ def test_cli_import_plans_refuses_a_bad_file_and_leaves_the_store(tmp_path):
     assert "reports=1" in result.output
 
 
-def test_every_area_page_lists_its_reports(tmp_path):
+@pytest.mark.slow
+def test_every_area_page_lists_its_reports(tmp_path, default_store):
     from indicators.reports import import_reports
 
-    store = Store(tmp_path / "store.gpkg")
-    build_default_store(store, with_outline=False)
+    store = default_store
     path = tmp_path / "rapporter.csv"
     path.write_text(
         "title;track;year;areas;url\n"
