@@ -210,6 +210,16 @@ class Store:
         """True when the store's file exists."""
         return self.path.is_file()
 
+    def signature(self) -> tuple[int, int, int] | None:
+        """(inode, mtime ns, size) of the store file, or None when it cannot be stat'ed: one
+        system call, for callers that only need to know whether the store was replaced (every
+        write replaces the file, so the same signature means the same content)."""
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
     def _check(self) -> tuple[int, int, int]:
         if not self.path.is_file():
             if self.path.exists():

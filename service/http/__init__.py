@@ -26,7 +26,7 @@ from pathlib import Path
 from flask import Flask, Response, g, request
 
 from service.http import headers as policy
-from service.http.access_log import access_logger, line
+from service.http.access_log import access_logger, emit, line
 from service.http.cache import DiskCache, Entry, ResponseCache
 from service.http.fastpath import FastPath, Namespace, request_key
 from service.http.negotiation import accepts_gzip
@@ -161,7 +161,8 @@ def init_app(app: Flask) -> None:
             sent = response.calculate_content_length()
             if request.method == "HEAD" or response.status_code == 304:
                 sent = 0
-            log.info(
+            emit(
+                log,
                 line(
                     request.method,
                     request.path,
@@ -170,7 +171,7 @@ def init_app(app: Flask) -> None:
                     sent,
                     g.get("started"),
                     cache_state,
-                )
+                ),
             )
         return response
 

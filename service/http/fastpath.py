@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from geo.store import Store
-from service.http.access_log import line
+from service.http.access_log import emit, line
 from service.http.cache import ResponseCache, namespace_for
 from service.http.negotiation import accepts_gzip, etag_matches, preferred_language
 
@@ -49,20 +49,33 @@ class Namespace:
         self.store = store
         self.settings = settings
         self._last: tuple[tuple, str, str] | None = None
+        self._seen_signature: tuple[tuple[int, int, int], tuple[str, str]] | None = None
         self._lock = threading.Lock()
 
     def current(self) -> tuple[str, str]:
-        """(namespace, data version); raises what the store raises when it is unreadable."""
+        """(namespace, data version); raises what the store raises when it is unreadable.
+
+        Asked on every request: while the store file's signature (one ``stat``) is unchanged
+        the last answer stands, since every write replaces the file; otherwise the metadata is
+        read (and checked) again.
+        """
+        signature = self.store.signature()
+        seen = self._seen_signature
+        if signature is not None and seen is not None and seen[0] == signature:
+            return seen[1]
         meta = self.store.meta()
         ident = (meta.get("data_version"), meta.get("written_at"), meta.get("built_at"))
         last = self._last
         if last is not None and last[0] == ident:
-            return last[1], last[2]
-        name = namespace_for(meta, self.settings)
-        version = meta.get("data_version", "0")
-        with self._lock:
-            self._last = (ident, name, version)
-        return name, version
+            answer = (last[1], last[2])
+        else:
+            name = namespace_for(meta, self.settings)
+            answer = (name, meta.get("data_version", "0"))
+            with self._lock:
+                self._last = (ident, *answer)
+        if signature is not None:
+            self._seen_signature = (signature, answer)
+        return answer
 
 
 class FastPath:
@@ -118,7 +131,8 @@ class FastPath:
             body = variant.body if method == "GET" else b""
         start_response(_STATUS.get(status) or str(status), headers)
         if self.log is not None and not environ.get("omraadekort.warm"):
-            self.log.info(
+            emit(
+                self.log,
                 line(
                     method,
                     environ.get("PATH_INFO", ""),
@@ -127,6 +141,6 @@ class FastPath:
                     len(body),
                     started,
                     source,
-                )
+                ),
             )
         return [body]
