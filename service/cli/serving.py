@@ -13,25 +13,57 @@ from geo.errors import StoreError
 from geo.store import Store
 from service.cli.common import open_store, store_option
 
-SERVERS = ("granian", "gunicorn-gthread", "gunicorn-sync")
-DEFAULT_SERVER = "gunicorn-gthread"
+SERVERS = ("uwsgi", "granian", "gunicorn-gthread", "gunicorn-sync")
+DEFAULT_SERVER = "uwsgi"
 
 
 def server_command(server: str, host: str, port: int, workers: int | None) -> list[str]:
-    """The command line of a production server for ``service:create_app``.
+    """The command line of a production server for the service.
 
-    gunicorn gthread (2 × cores + 1 workers × 4 threads) is the default: it keeps every
-    behaviour of ``tests/service/test_servers.py`` (headers, access log, /healthz, a graceful
-    restart on SIGHUP that drops no request, a clean stop on SIGTERM). granian (WSGI, Rust
-    HTTP; one worker per core, 4 threads each) serves the cached embed about three times
-    faster (``bench/serving.py``, README: Performance) but its restart drops the connections
-    queued for a worker that exits (granian issues 567 and 921), so it is selectable, not the
-    default; behind ``deploy/nginx.conf`` the difference is mostly absorbed by the proxy's
-    cache. A granian worker that receives its SIGTERM while still booting misses it, so
-    ``--workers-kill-timeout`` ends such a worker after 20 s. gunicorn sync is selectable too.
+    uWSGI (C HTTP/1.1 parser, from PyPI's ``pyuwsgi`` wheel; cores + 1 processes × 2 threads)
+    is the default: it serves the cached embed about five times faster than gunicorn and
+    keeps every behaviour of ``tests/service/test_servers.py`` (headers, access log,
+    /healthz, a graceful restart on SIGHUP that drops no request, a clean stop on SIGTERM):
+    its master holds the listening socket across a reload, so connections wait in the
+    kernel's queue instead of being dropped. The app is loaded once in the master and the
+    workers fork from it. granian (WSGI, Rust HTTP; one worker per core, 4 threads each) is
+    as fast but its restart drops the connections queued for a worker that exits (granian
+    issues 567 and 921), so it is selectable, not the default; a granian worker that receives
+    its SIGTERM while still booting misses it, so ``--workers-kill-timeout`` ends such a
+    worker after 20 s. gunicorn gthread and sync are selectable too (README: Performance,
+    ``bench/serving.py``).
     """
     cores = os.cpu_count() or 1
     here = Path(sys.executable).parent  # the servers installed beside this Python
+    if server == "uwsgi":
+        return [
+            str(here / "uwsgi"),
+            "--strict",  # an unknown option is an error, not ignored
+            "--master",
+            "--http11-socket",  # HTTP/1.1 with keep-alive, parsed in C by each worker
+            f"{host}:{port}",
+            "--processes",
+            str(workers or cores + 1),
+            "--threads",
+            "2",
+            "--thunder-lock",  # one accepting worker at a time: no thundering herd
+            "--listen",
+            "1024",  # the queue that holds connections while the workers reload
+            "--buffer-size",
+            "32768",  # request headers up to 32 KB (uWSGI's default is 4 KB)
+            "--module",
+            "service.wsgi:application",
+            "--need-app",  # exit if the app cannot be loaded, rather than serve 500s
+            "--die-on-term",  # SIGTERM stops (uWSGI 2.0 would reload); SIGHUP reloads
+            "--worker-reload-mercy",
+            "30",  # a reload lets a worker finish its requests for up to 30 s
+            "--no-orphans",
+            "--disable-logging",  # the service writes its own JSON access log
+            # a reload re-executes the master: with this venv's Python, which finds pyuwsgi
+            # (the real executable behind the venv's symlink would not)
+            "--binary-path",
+            sys.executable,
+        ]
     if server == "granian":
         return [
             str(here / "granian"),
@@ -90,7 +122,8 @@ def server_command(server: str, host: str, port: int, workers: int | None) -> li
     "--workers",
     default=None,
     type=int,
-    help="Worker processes (default: one per core for granian, 2 × cores + 1 for gunicorn).",
+    help="Worker processes (default: cores + 1 for uWSGI, one per core for granian, "
+    "2 × cores + 1 for gunicorn).",
 )
 @click.option(
     "--warm/--no-warm",
@@ -100,8 +133,7 @@ def server_command(server: str, host: str, port: int, workers: int | None) -> li
 )
 @click.option("--dev", is_flag=True, help="Flask's reloading development server instead.")
 def serve(store_path, host, port, server, workers, warm, dev):
-    """Run the web service (gunicorn gthread by default; --dev for Flask's development
-    server)."""
+    """Run the web service (uWSGI by default; --dev for Flask's development server)."""
     store = open_store(store_path)
     os.environ["OMRAADEKORT_STORE"] = str(store.path)
     # refuse to start on a broken store or a bad setting, with the reason, rather than start
