@@ -14,7 +14,7 @@ PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 .PHONY: translations extract-messages
 .PHONY: run install install-test test check lint format bench bench-relocation store serve-dev chromium pdf-libs pdf-tools clean
 
-## make run: install everything, build the default store if absent, serve with gunicorn
+## make run: install everything, build the default store if absent, serve with uWSGI
 run: install store
 	$(BIN)/omraadekort serve --store $(STORE) --host $(HOST) --port $(PORT)
 

@@ -1,7 +1,7 @@
 """Benchmark: serving at municipal-site traffic (issue 14), in one run on loopback.
 
-1. Every WSGI server (``omraadekort serve --server …``: granian, gunicorn gthread, gunicorn
-   sync; uWSGI when ``pyuwsgi`` is installed) on the same cached municipality embed, then
+1. Every WSGI server (``omraadekort serve --server …``: uWSGI, the default; granian,
+   gunicorn gthread, gunicorn sync) on the same cached municipality embed, then
    nginx serving the same bytes as a static file, then ``deploy/nginx.conf`` (proxy cache) in
    front of the default server: requests per second, p50, p99, errors and the ratio to nginx.
 2. The heavy pages (``/flytninger/modtagere``, ``/sammenlign``, ``/flytninger``), warm, on the
@@ -45,6 +45,7 @@ from service.cli.serving import DEFAULT_SERVER  # noqa: E402
 BIN = Path(sys.executable).parent
 HEAVY = ["/flytninger/modtagere", "/sammenlign", "/flytninger"]
 SERVERS = {
+    "uwsgi": "uWSGI 2.0 (pyuwsgi), 3 processes × 2 threads",
     "granian": "granian (WSGI), 2 workers × 4 threads",
     "gunicorn-gthread": "gunicorn gthread, 5 workers × 4",
     "gunicorn-sync": "gunicorn sync, 5 workers",
@@ -57,34 +58,15 @@ def loadavg() -> str:
 
 
 def start_server(kind: str, port: int, env: dict, log: Path) -> subprocess.Popen:
-    if kind == "uwsgi":
-        app = log.parent / "uwsgi_app.py"
-        app.write_text("from service import create_app\napplication = create_app()\n")
-        args = [
-            str(BIN / "uwsgi"),
-            "--http-socket",
-            f"127.0.0.1:{port}",
-            "--http-keepalive",
-            "--processes",
-            "2",
-            "--threads",
-            "4",
-            "--wsgi-file",
-            str(app),
-            "--die-on-term",
-            "--disable-logging",
-            "--master",
-        ]
-    else:
-        args = [
-            str(BIN / "omraadekort"),
-            "serve",
-            "--server",
-            kind,
-            "--port",
-            str(port),
-            "--no-warm",
-        ]
+    args = [
+        str(BIN / "omraadekort"),
+        "serve",
+        "--server",
+        kind,
+        "--port",
+        str(port),
+        "--no-warm",
+    ]
     return subprocess.Popen(
         args, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"), cwd=str(log.parent)
     )
@@ -171,9 +153,6 @@ def main() -> None:
         if not shutil.which(tool):
             sys.exit(f"{tool} is not installed: run `make bench` (installs Debian's wrk and nginx)")
     servers = list(SERVERS)
-    if (BIN / "uwsgi").exists():
-        SERVERS["uwsgi"] = "uWSGI (pyuwsgi), 2 processes × 4 threads"
-        servers.append("uwsgi")
     load_before = loadavg()
 
     def wrk(url: str) -> dict:

@@ -213,7 +213,8 @@ class Store:
     def signature(self) -> tuple[int, int, int] | None:
         """(inode, mtime ns, size) of the store file, or None when it cannot be stat'ed: one
         system call, for callers that only need to know whether the store was replaced (every
-        write replaces the file, so the same signature means the same content)."""
+        write replaces the file, so the same signature means the same content).
+        """
         try:
             st = os.stat(self.path)
         except OSError:
