@@ -51,6 +51,7 @@ TEXTS = {
         "municipality_suffix": "Kommune",
         "other_areas": "Andre områder",
         "boundary": "Kommunegrænse",
+        "place_names": "Stednavne",
     },
     "en": {
         "national_title": "Designated housing areas, 1 December {year}",
@@ -85,6 +86,7 @@ TEXTS = {
         "municipality_suffix": "Municipality",
         "other_areas": "Other areas",
         "boundary": "Municipal boundary",
+        "place_names": "Place names",
     },
 }
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from geo import STORE_CRS
@@ -99,26 +98,28 @@ def national_labels() -> gpd.GeoDataFrame:
 
 
 def municipality_labels(
-    window: tuple[float, float, float, float], municipality: gpd.GeoDataFrame
+    window: tuple[float, float, float, float],
+    municipality: gpd.GeoDataFrame,
+    around: tuple[float, float, float, float] | None = None,
 ) -> gpd.GeoDataFrame:
     """The places named on a municipality's map of ``window`` (store CRS).
 
-    Inside the municipality (its boundary, or the whole window when none is loaded): at least
+    Inside the municipality (its boundary, or the window when no boundary is loaded): at least
     :data:`LOCAL_MIN_POPULATION` inhabitants, or :data:`LOCAL_FALLBACK_POPULATION` when fewer
-    than :data:`LOCAL_FEW` places reach that. Outside it but in the window: at least
+    than :data:`LOCAL_FEW` places reach that. Outside it but within ``around`` (the ground a
+    reader sees after zooming out a step or two; default the window): at least
     :data:`NEIGHBOUR_MIN_POPULATION`.
     """
     if municipality.crs is None or municipality.crs != STORE_CRS:
         raise ValueError(f"expected the municipality in {STORE_CRS}, got {municipality.crs}")
     places = danish_places(LOCAL_FALLBACK_POPULATION)
-    places = places[places.intersects(shapely.box(*window))]
+    places = places[places.intersects(shapely.box(*(around or window)))]
     if len(municipality):
         inside = places.within(shapely.union_all(municipality.geometry.values))
     else:
-        inside = pd.Series(True, index=places.index)
-    local = places[inside]
+        inside = places.intersects(shapely.box(*window))
     bound = LOCAL_MIN_POPULATION
-    if (local["population"] >= bound).sum() < LOCAL_FEW:
+    if (places[inside]["population"] >= bound).sum() < LOCAL_FEW:
         bound = LOCAL_FALLBACK_POPULATION
     chosen = (inside & (places["population"] >= bound)) | (
         ~inside & (places["population"] >= NEIGHBOUR_MIN_POPULATION)

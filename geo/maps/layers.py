@@ -12,6 +12,7 @@ import shapely
 
 from geo import STORE_CRS
 from geo.areas import areas_for_year, get_area, list_date, with_boundaries_in_force
+from geo.maps.labels import municipality_labels, national_labels
 from geo.maps.simplify import to_web, zoom_to_fit
 from geo.store import Store
 
@@ -51,6 +52,7 @@ def national_map_data(store: Store, year: int) -> MapData:
             # Areas stay round when a reader zooms in a few steps from the national view.
             "areas": to_web(located, zoom=NATIONAL_ZOOM + 4),
             "unlocated": areas[areas.geometry.isna()].drop(columns="geometry"),
+            "places": national_labels(),
         },
         bounds=bounds,
         zoom=NATIONAL_ZOOM,
@@ -131,11 +133,12 @@ def municipality_map_data(store: Store, code: str, year: int) -> MapData:
     pad = max(maxx - minx, maxy - miny) * 0.05 + 500
     window = (minx - pad, miny - pad, maxx + pad, maxy + pad)
     zoom = zoom_to_fit(window)
+    # the ground around the view a reader sees after zooming out a step or two
+    span = max(window[2] - window[0], window[3] - window[1])
+    wide = (window[0] - span, window[1] - span, window[2] + span, window[3] + span)
     outline = store.read("outline")
     if len(outline):
         # clipped well outside the view, so the cut edges are never seen
-        span = max(window[2] - window[0], window[3] - window[1])
-        wide = (window[0] - span, window[1] - span, window[2] + span, window[3] + span)
         outline = outline.copy()
         outline["geometry"] = shapely.clip_by_rect(outline.geometry.values, *wide)
         outline = outline[~outline.geometry.is_empty]
@@ -144,6 +147,7 @@ def municipality_map_data(store: Store, code: str, year: int) -> MapData:
             "outline": to_web(outline, zoom=zoom),
             "boundary": to_web(boundary, zoom=zoom),
             "areas": to_web(areas, zoom=zoom + 2),
+            "places": municipality_labels(window, boundary, around=wide),
         },
         bounds=wgs84_bounds(gpd.GeoDataFrame(geometry=[shapely.box(*window)], crs=STORE_CRS)),
         zoom=zoom,

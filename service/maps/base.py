@@ -21,6 +21,7 @@ from flask import Response, current_app
 from markupsafe import escape
 
 from geo.cache import LRU
+from geo.maps.labels import LABEL_ZOOMS
 from geo.maps.layers import MapData
 from indicators.categories import CATEGORIES, SEVERITY
 from service.text import category_label, text
@@ -115,6 +116,79 @@ class _LocalControls(folium.MacroElement):
         super().__init__()
         self._name = "LocalControls"
         self.texts = CONTROL_TEXTS.get(lang, CONTROL_TEXTS["da"])
+
+
+class _PlaceZoom(folium.MacroElement):
+    """Marks the map's container ``omr-below-<k>`` for every label zoom ``k`` above the current
+    zoom, so the CSS (places.css) hides each place name below the zoom its label fits at."""
+
+    _template = jinja2.Template(
+        """{% macro script(this, kwargs) %}
+        (function (map) {
+          function mark() {
+            var zoom = map.getZoom(), marks = map.getContainer().classList;
+            for (var k = {{ this.first }}; k <= {{ this.last }}; k++) {
+              marks.toggle("omr-below-" + k, zoom < k);
+            }
+          }
+          map.on("zoomend", mark);
+          mark();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "PlaceZoom"
+        self.first, self.last = LABEL_ZOOMS[1], LABEL_ZOOMS[-1]
+
+
+class _Attribution(folium.MacroElement):
+    """Leaflet's attribution control with the sources of what the map draws (no prefix)."""
+
+    _template = jinja2.Template(
+        """{% macro script(this, kwargs) %}
+        L.control.attribution({prefix: false})
+            .addAttribution({{ this.html|tojson }})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "Attribution"
+        self.html = html
+
+
+def _place_label(name: str, size: int, min_zoom: int) -> folium.DivIcon:
+    """A place name as text only: a dot at the place (CSS) and the name beside it."""
+    return folium.DivIcon(
+        html=f'<span class="omr-place-name">{html_text(name)}</span>',
+        icon_size=(6, 6),
+        class_name=f"omr-place omr-place-s{size} omr-place-z{min_zoom}",
+    )
+
+
+def add_place_labels(m: folium.Map, places: gpd.GeoDataFrame | None, opts: MapOptions) -> None:
+    """The place names of :mod:`geo.maps.labels` as their own layer (the layer control hides
+    them): not interactive, not focusable; the CSS lets clicks through to the shapes below."""
+    if places is None or places.empty:
+        return
+    group = folium.FeatureGroup(name=text(opts.lang, "place_names"))
+    for row in places.itertuples():
+        folium.Marker(
+            location=[row.geometry.y, row.geometry.x],
+            icon=_place_label(row.name, row.size, row.min_zoom),
+            interactive=False,
+            keyboard=False,
+        ).add_to(group)
+    group.add_to(m)
+    _PlaceZoom().add_to(m)
+    target = ' target="_blank" rel="noopener"' if opts.embed else ' rel="noopener"'
+    _Attribution(
+        f"{html_text(text(opts.lang, 'place_names'))}: "
+        f'<a href="https://www.geonames.org/"{target}>GeoNames</a> (CC BY 4.0)'
+    ).add_to(m)
 
 
 def new_map(
@@ -323,6 +397,7 @@ def national_map(
     m = new_map(f"{opts.prefix}national_{year}", data, lang=opts.lang)
     add_outline(m, data.layers["outline"])
     _add_area_groups(m, data.layers["areas"], area_url, year, opts, weight=4)
+    add_place_labels(m, data.layers.get("places"), opts)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds(data.bounds)
     return render_map(m)
@@ -343,6 +418,7 @@ def municipality_map(
     add_outline(m, data.layers.get("outline", gpd.GeoDataFrame()))
     _municipal_boundary(m, data.layers.get("boundary"), opts)
     _add_area_groups(m, data.layers["areas"], area_url, year, opts, weight=3)
+    add_place_labels(m, data.layers.get("places"), opts)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds(data.bounds)
     return render_map(m)
