@@ -1,3 +1,4 @@
+import json
 import re
 
 import pytest
@@ -91,3 +92,46 @@ def test_area_index_and_about(client):
     assert "Gellerupparken/Toveshøj" in _text(client.get("/omraader"))
     about = _text(client.get("/om"))
     assert "Natural Earth" in about and "designations" in about
+
+
+PLACE_LABEL = re.compile(r'omr-place-name\\"\\u003e(.*?)\\u003c/span')
+
+
+def _place_labels(script: str) -> list[str]:
+    """The place names in a map script (folium writes the DivIcon's HTML as a JSON string)."""
+    return [json.loads(f'"{name}"') for name in PLACE_LABEL.findall(script)]
+
+
+def test_national_map_names_the_largest_towns(client):
+    script = _text(client.get("/kort/2024/kort.js"))
+    labels = _place_labels(script)
+    assert {"København", "Aarhus", "Odense", "Aalborg", "Esbjerg"} <= set(labels)
+    assert "Copenhagen" not in labels and "Århus" not in labels
+    assert 12 <= len(labels) <= 30
+    assert '"interactive": false' in script and '"keyboard": false' in script
+    assert re.search(r'"Stednavne" : feature_group_', script), "no layer in the layer control"
+    assert 'Stednavne: \\u003ca href=\\"https://www.geonames.org/\\"' in script
+    # the embed's map is the same map
+    assert _place_labels(_text(client.get("/embed/national/kort.js?aar=2024"))) == labels
+
+
+def test_municipality_map_names_its_towns(client):
+    labels = _place_labels(_text(client.get("/kommuner/0751/kort.js")))
+    assert "Aarhus" in labels
+    assert _place_labels(_text(client.get("/embed/kommune/0751/kort.js"))) == labels
+    assert "Odense" in _place_labels(_text(client.get("/kommuner/0461/kort.js")))
+
+
+def test_place_names_layer_in_english(client):
+    script = _text(client.get("/embed/national/kort.js?aar=2024&sprog=en"))
+    assert re.search(r'"Place names" : feature_group_', script)
+    assert "Stednavne" not in script
+    assert "Aarhus" in _place_labels(script)
+
+
+def test_about_page_credits_geonames(client):
+    about = _text(client.get("/om"))
+    assert (
+        'Stednavne: <a href="https://www.geonames.org/" rel="noopener">GeoNames</a> (CC BY 4.0)'
+        in about
+    )
