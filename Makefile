@@ -12,7 +12,7 @@ PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 
 
 .PHONY: translations extract-messages
-.PHONY: run install install-test test check lint format bench bench-relocation store serve-dev chromium pdf-libs pdf-tools clean
+.PHONY: run install install-test test check lint format bench lighthouse bench-relocation store serve-dev chromium pdf-libs pdf-tools clean
 
 ## make run: install everything, build the default store if absent, serve with uWSGI
 run: install store
@@ -112,6 +112,12 @@ bench: install store
 ## the relocation join at 1, 10 and 20 million moves (a few minutes, ~1.5 GB)
 bench-relocation: install store
 	$(BIN)/python bench/relocation_join.py
+
+## make lighthouse: Google Lighthouse (npm, into bench/lighthouse/) on the national map, an area
+## page, /flytninger and an embed, with Debian's Chromium
+lighthouse: install store chromium
+	cd bench/lighthouse && npm install --no-audit --no-fund --ignore-scripts --no-package-lock
+	$(BIN)/python bench/lighthouse.py --store $(STORE)
 
 clean:
 	rm -rf $(VENV) node_modules var
