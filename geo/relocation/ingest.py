@@ -633,7 +633,7 @@ _JOIN_COLUMNS = [
 def stored_chunks(files: list[Path], chunk_size: int = DEFAULT_CHUNK) -> Iterator[pd.DataFrame]:
     """The stored raw moves, ``chunk_size`` rows at a time, with the columns the join needs."""
     for file in files:
-        handle = pq.ParquetFile(file)
+        handle = pq.ParquetFile(file, pre_buffer=False)  # see readers._parquet_batches
         for batch in handle.iter_batches(batch_size=chunk_size, columns=_JOIN_COLUMNS):
             yield batch.to_pandas()
 
