@@ -216,10 +216,9 @@ class Store:
         write replaces the file, so the same signature means the same content).
         """
         try:
-            st = os.stat(self.path)
+            return _signature(self.path)
         except OSError:
             return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def _check(self) -> tuple[int, int, int]:
         if not self.path.is_file():

@@ -8,7 +8,7 @@ marks the container with the current zoom, the site's CSS does the hiding), so t
 map opens with a handful of names that do not overlap and shows more as the reader zooms in.
 
 Label boxes are estimated from the number of characters and the font size of each label size
-(:data:`FONT_PX`, the sizes in ``service/static/css/site.css``); a label is drawn to the right
+(:data:`FONT_PX`, the sizes in ``service/static/css/places.css``); a label is drawn to the right
 of a dot at the place.
 """
 

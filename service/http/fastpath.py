@@ -11,7 +11,6 @@ headers.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -43,14 +42,12 @@ def request_key(environ: dict, *, include_host: bool, negotiate_language: bool) 
 
 
 class Namespace:
-    """The current namespace of a store, recomputed only when its metadata changes."""
+    """The current namespace of a store, recomputed only when the store file is replaced."""
 
     def __init__(self, store: Store, settings: tuple):
         self.store = store
         self.settings = settings
-        self._last: tuple[tuple, str, str] | None = None
-        self._seen_signature: tuple[tuple[int, int, int], tuple[str, str]] | None = None
-        self._lock = threading.Lock()
+        self._seen: tuple[tuple[int, int, int], tuple[str, str]] | None = None
 
     def current(self) -> tuple[str, str]:
         """(namespace, data version); raises what the store raises when it is unreadable.
@@ -60,21 +57,13 @@ class Namespace:
         read (and checked) again.
         """
         signature = self.store.signature()
-        seen = self._seen_signature
+        seen = self._seen
         if signature is not None and seen is not None and seen[0] == signature:
             return seen[1]
         meta = self.store.meta()
-        ident = (meta.get("data_version"), meta.get("written_at"), meta.get("built_at"))
-        last = self._last
-        if last is not None and last[0] == ident:
-            answer = (last[1], last[2])
-        else:
-            name = namespace_for(meta, self.settings)
-            answer = (name, meta.get("data_version", "0"))
-            with self._lock:
-                self._last = (ident, *answer)
+        answer = (namespace_for(meta, self.settings), meta.get("data_version", "0"))
         if signature is not None:
-            self._seen_signature = (signature, answer)
+            self._seen = (signature, answer)  # one tuple, swapped whole: safe across threads
         return answer
 
 
