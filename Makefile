@@ -41,8 +41,8 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d service/translations -D messages
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o service/translations/messages.pot service
-	$(BIN)/pybabel update -i service/translations/messages.pot -d service/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext -o service/translations/messages.pot --no-wrap .
+	$(BIN)/pybabel update -i service/translations/messages.pot -d service/translations --no-wrap --no-fuzzy-matching
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request
-from flask_babel import Babel
+from flask_babel import Babel, gettext
 from werkzeug.datastructures import ImmutableMultiDict
 
 from service.http.negotiation import preferred_language
@@ -71,3 +71,11 @@ def init_app(app: Flask) -> None:
         if g.get("negotiated"):
             response.vary.add("Accept-Language")
         return response
+
+
+def translate(text: str | None) -> str | None:
+    """``text`` in the request's language: a Danish UI text marked with ``geo.i18n.N_`` (or
+    any catalogue message) through gettext; ``None`` and unknown texts come back unchanged."""
+    if not text:
+        return text
+    return gettext(text)
