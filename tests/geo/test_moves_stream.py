@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from geo.errors import InputRejected
@@ -296,3 +296,59 @@ def test_progress_is_quiet_off_a_terminal_and_reports_rows_on_one(capsys):
     shown.close()
     err = capsys.readouterr().err
     assert "moves.csv" in err and "rows" in err and "1.00M" in err
+
+
+@settings(max_examples=60, deadline=None)
+@example([(0, 0, 751, "", "uden for", None, 2), (0, 0, 751, None, "uden for", "", 3)])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 2),  # reason
+            st.integers(-1, 2),  # origin area index (-1: none)
+            st.sampled_from([0, 101, 751]),  # origin municipality number
+            st.sampled_from(["", None, "18-29", "30-49", "0751", "x" * 40]),
+            st.sampled_from(["", None, "i arbejde", "uden for"]),
+            st.sampled_from([None, "enlig", "par"]),
+            st.integers(1, 9),  # weight
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_chunk_profiles_equal_a_plain_groupby_on_the_text(rows):
+    """The profiles grouped on integer codes give what grouping the text gives."""
+    from geo.relocation.join import PROFILE_ATTRIBUTES, PROFILE_COLUMNS, REASONS, _profiles
+
+    chunk = pd.DataFrame(
+        rows, columns=["reason", "area", "muni", *PROFILE_ATTRIBUTES, "weight"], dtype=object
+    )
+    layers = type("Layers", (), {"area_ids": np.array(["a", "b", "c"], dtype=object)})()
+    reason, area = chunk["reason"].to_numpy(int), chunk["area"].to_numpy(int)
+    muni = chunk["muni"].to_numpy(np.int64)
+    got = _profiles(chunk, layers, reason, area, muni)
+
+    reference = pd.DataFrame(
+        {
+            "reason": [REASONS[r] for r in reason],
+            "origin_area_id": [("a", "b", "c", "")[i] for i in area],  # -1: no area
+            "origin_municipality_code": muni,
+            "movers": chunk["weight"].astype(int),
+        }
+    )
+    for attr in PROFILE_ATTRIBUTES:
+        reference[attr] = ["" if v is None else str(v) for v in chunk[attr]]
+    expected = reference.groupby(PROFILE_COLUMNS[:-1])["movers"].sum().reset_index()
+    if not (expected[list(PROFILE_ATTRIBUTES)] != "").to_numpy().any():
+        assert got is None
+        return
+    got = got.astype({"origin_municipality_code": np.int64}).sort_values(PROFILE_COLUMNS[:-1])
+    assert (
+        got.reset_index(drop=True)
+        .astype(str)
+        .equals(
+            expected[PROFILE_COLUMNS]
+            .sort_values(PROFILE_COLUMNS[:-1])
+            .reset_index(drop=True)
+            .astype(str)
+        )
+    )
