@@ -12,7 +12,9 @@ join places every destination in a municipality), each import in its own process
   commit before it (``--before-rev``, default: the parent of the commit that added
   ``geo/relocation/readers.py``) — by default at 5 M only: it holds about 1 KB per row, so
   20 M would need some 20 GB;
-- ``after``: this checkout's import, single process;
+- ``after``: this checkout's import as ``import-moves`` runs it by default: the main process
+  reads, worker processes (one per core, :mod:`geo.relocation.parallel`) check and join;
+- ``one``: this checkout's import in one process (``--workers 1``), at ``--one-sizes``;
 - ``dask``: this checkout's import on a ``distributed.LocalCluster`` of two single-threaded
   worker processes (cluster start-up excluded), Parquet only; its counts are compared with the
   single process's.
@@ -63,8 +65,10 @@ if mode == "dask":
     scheduler = cluster.scheduler_address
 else:
     scheduler = None
+# "one": this checkout in one process; "local": its default (worker processes from 1 M rows)
+kwargs = {"workers": 1} if mode == "one" else {}
 start, cpu = time.perf_counter(), time.process_time()
-result = import_moves(store, path, crs="EPSG:25832", dask_scheduler=scheduler)
+result = import_moves(store, path, crs="EPSG:25832", dask_scheduler=scheduler, **kwargs)
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 print(json.dumps({"rows": result.rows, "movers": result.movers, "cells": result.cells,
                   "seconds": seconds, "cpu": cpu, "timings": getattr(result, "timings", {})}))
@@ -209,6 +213,12 @@ class _Peak:
         return self.peak
 
 
+def default_workers() -> int:
+    from geo.relocation.parallel import default_workers as workers
+
+    return workers()
+
+
 def run(code: Path, template: Path, workdir: Path, data: Path, mode: str) -> dict:
     """One import in its own process; returns its figures and its store's counts."""
     store_dir = workdir / f"store-{mode}"
@@ -279,6 +289,9 @@ def main() -> None:
     parser.add_argument("--csv-sizes", default="5,20", help="CSV sizes in millions")
     parser.add_argument("--before-sizes", default="5", help="sizes the old import runs at")
     parser.add_argument("--dask-sizes", default="20", help="Parquet sizes run on Dask")
+    parser.add_argument(
+        "--one-sizes", default="5", help="sizes (Parquet and CSV) also run in one process"
+    )
     parser.add_argument("--before-rev", default=None, help="commit of the old import")
     parser.add_argument(
         "--workdir", default=str(Path(tempfile.gettempdir()) / "omraadekort-bench-import")
@@ -294,6 +307,8 @@ def main() -> None:
     plan = []
     for fmt, sizes in (("parquet", _sizes(args.sizes)), ("csv", _sizes(args.csv_sizes))):
         plan += [(size, fmt, "after") for size in sizes]
+    for fmt, sizes in (("parquet", _sizes(args.sizes)), ("csv", _sizes(args.csv_sizes))):
+        plan += [(size, fmt, "one") for size in sizes if size in _sizes(args.one_sizes)]
     plan += [(size, "parquet", "dask") for size in _sizes(args.dask_sizes)]
     for fmt, sizes in (("parquet", _sizes(args.sizes)), ("csv", _sizes(args.csv_sizes))):
         plan += [(size, fmt, "before") for size in sizes if size in _sizes(args.before_sizes)]
@@ -304,17 +319,21 @@ def main() -> None:
     print(f"before: {short}; cores: {os.cpu_count()}; load average before: {' '.join(load_before)}")
     print(
         "| moves | file | import | time | rows/s | rows per CPU second (client) "
-        "| peak memory (process tree) | per row | of which: stream / protection / store | cells |"
+        "| peak memory (process tree, RSS) | per row | of which: stream / protection / store "
+        "| cells |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     reference: dict[tuple[float, str], object] = {}
     for size, fmt, mode in plan:
         data = generate(workdir, size, fmt)
         code = old if mode == "before" else REPO
-        figures = run(code, template, workdir, data, "dask" if mode == "dask" else "local")
-        label = {"before": "before", "after": "after, 1 process", "dask": "after, Dask 2 workers"}[
-            mode
-        ]
+        figures = run(code, template, workdir, data, {"before": "local"}.get(mode, mode))
+        label = {
+            "before": "before",
+            "after": f"after, {default_workers()} worker processes",
+            "one": "after, 1 process",
+            "dask": "after, Dask 2 workers",
+        }[mode]
         peak = figures["peak_bytes"]
         if "error" in figures:
             print(
@@ -331,7 +350,7 @@ def main() -> None:
         )
         if timings:
             stream_rate = figures["rows"] / timings["stream"]
-            workers = 2 if mode == "dask" else 1
+            workers = {"dask": 2, "after": default_workers()}.get(mode, 1)
             stages += f" (stream {stream_rate / 1e3:,.0f} k rows/s"
             stages += f", {stream_rate / workers / 1e3:,.0f} k per worker)" if workers > 1 else ")"
         print(

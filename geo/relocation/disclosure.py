@@ -928,6 +928,7 @@ def _deviation(
     """
     residual = room.copy()
     values = cube.values
+    cost = _cost(values, hidden)  # kept equal to _cost(values, hidden) as cells are hidden
     done = 0
     while done < amount:
         roomy = residual >= 1
@@ -936,12 +937,13 @@ def _deviation(
         else:
             ok_plus, ok_minus = roomy, can_hide
             ok_plus[cell] = True
-        found = _find_witness(cube, cell, _cost(values, hidden), ok_plus, ok_minus)
+        found = _find_witness(cube, cell, cost, ok_plus, ok_minus)
         if found is None:
             return False
         supports, signs = found
         grid = np.ix_(*supports)
         hidden[grid] = True
+        cost[grid] = 0.0
         sign = _product_signs(signs)
         change = sign if up else -sign
         # Use it as often as its room allows (the search would find it again: it is free now).

@@ -73,10 +73,12 @@ from geo.relocation.join import (
     decode_counts,
     merge_counts,
 )
+from geo.relocation.parallel import default_workers
 from geo.relocation.readers import (
     COLUMNS,
     PARQUET_SUFFIXES,
     SUPPORTED,
+    Chunk,
     MoveSource,
     iter_chunks,
     open_moves,
@@ -397,6 +399,20 @@ class ImportRun:
     counts: ChunkCounts | None = None
 
 
+#: Inputs of this many rows or more are checked and joined in worker processes by default
+#: (starting them costs about a second; below this one process is as fast).
+PARALLEL_FROM = 1_000_000
+#: Bytes per row of a CSV move file, for the estimate that decides the default (only that).
+CSV_BYTES_PER_ROW = 40
+
+
+def estimated_rows(moves: MoveSource) -> int:
+    """Rows of the input: known for Parquet and GeoPackage, estimated from the size for CSV."""
+    if moves.rows is not None:
+        return moves.rows
+    return moves.size // CSV_BYTES_PER_ROW
+
+
 def part_path(work: Path, part: int) -> Path:
     return work / f"part-{part:06d}.parquet"
 
@@ -424,29 +440,54 @@ def _run_local(
     work: Path,
     chunk_size: int,
     progress: Progress | None,
+    workers: int = 1,
 ) -> ImportRun:
+    """Check, keep and count every chunk: in this process, or in ``workers`` processes
+    (:mod:`geo.relocation.parallel`) with the same results in the same order.
+    """
     run = ImportRun(moves)
     read_bytes = [0]
 
-    def counted() -> Iterator[ChunkCounts]:
+    def report_progress() -> None:
+        if progress is not None:
+            total = moves.rows
+            if total is None and read_bytes[0]:
+                total = int(run.rows * moves.size / read_bytes[0])
+            progress(run.rows, total)
+
+    def chunks() -> Iterator[tuple[Chunk, Where]]:
         for chunk in iter_chunks(moves, chunk_size, read_bytes):
             where = Where(moves.file_label(chunk.file), chunk.offset)
             run.parts[chunk.index] = (where.file, where.offset)
+            yield chunk, where
+
+    def counted() -> Iterator[ChunkCounts]:
+        for chunk, where in chunks():
             log = ProblemLog()
             frame = check_chunk(chunk.table, moves, ctx, log, where)
             run.log.merge(log)
             run.rows += chunk.rows
-            if progress is not None:
-                total = moves.rows
-                if total is None and read_bytes[0]:
-                    total = int(run.rows * moves.size / read_bytes[0])
-                progress(run.rows, total)
+            report_progress()
             if run.log:
                 continue  # keep checking, so that every problem is reported; keep nothing
             run.movers += write_part(work, chunk.index, chunk.table, frame, moves)
             yield count_chunk(frame, layers)
 
-    run.counts = merge_counts(counted())
+    def counted_in_workers() -> Iterator[ChunkCounts]:
+        from geo.relocation import parallel
+
+        jobs = ((chunk.table, chunk.index, where.file, where.offset) for chunk, where in chunks())
+        with parallel.pool(moves, ctx, layers, work, workers) as executor:
+            for result in parallel.in_order(executor, jobs, ahead=2 * workers):
+                run.log.merge(result.log)
+                run.rows += result.rows
+                report_progress()
+                if run.log or result.counts is None:
+                    continue  # every problem is reported; nothing is kept
+                run.movers += result.movers
+                yield result.counts
+
+    run.counts = merge_counts(counted_in_workers() if workers > 1 else counted())
     return run
 
 
@@ -492,6 +533,7 @@ def _import_locked(
     progress: Progress | None,
     timings: dict[str, float],
     threshold: int,
+    workers: int = 1,
 ) -> tuple[ImportRun, MoveCounts]:
     started = time.perf_counter()
     ctx = validation_context(store)
@@ -503,7 +545,7 @@ def _import_locked(
 
             run = run_dask(moves, ctx, layers, work, dask_scheduler)
         else:
-            run = _run_local(moves, ctx, layers, work, chunk_size, progress)
+            run = _run_local(moves, ctx, layers, work, chunk_size, progress, workers)
             _local_ids(run, work)
         if run.rows == 0:
             raise _no_rows(moves.source)
@@ -550,6 +592,7 @@ def import_moves(
     chunk_size: int = DEFAULT_CHUNK,
     progress: Progress | None = None,
     threshold: int = DEFAULT_THRESHOLD,
+    workers: int | None = None,
 ) -> ImportResult:
     """Read, validate, join and store a move file, streamed; all or nothing.
 
@@ -572,15 +615,33 @@ def import_moves(
         Called with (rows read, estimated total rows) after every chunk.
     threshold
         The smallest count published: the counts are protected for it.
+    workers
+        Processes that check, keep and join chunks while this one reads
+        (:mod:`geo.relocation.parallel`); 1 does everything in this process. Default: this
+        machine's cores for inputs of :data:`PARALLEL_FROM` rows or more, else 1. Results do
+        not depend on it. Ignored with ``dask_scheduler``.
     """
     started = time.perf_counter()
     moves = read_moves_file(path, crs)
+    if workers is None:
+        workers = default_workers() if estimated_rows(moves) >= PARALLEL_FROM else 1
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
     # The writer lock is held from the first read of the store to the swap: a write is never
     # based on a version another command has replaced.
     timings: dict[str, float] = {}
     with store.writing():
         run, counts = _import_locked(
-            store, moves, path, source, dask_scheduler, chunk_size, progress, timings, threshold
+            store,
+            moves,
+            path,
+            source,
+            dask_scheduler,
+            chunk_size,
+            progress,
+            timings,
+            threshold,
+            workers,
         )
     return ImportResult(
         rows=run.rows,

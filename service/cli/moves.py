@@ -51,7 +51,14 @@ def _echo_disclosure(store) -> None:
 )
 @click.option("--source", default=None, help="Source text recorded with the data.")
 @dask_option
-def import_moves_cmd(store_path, file, crs, source, dask_scheduler):
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that check and join chunks while this one reads (default: this machine's "
+    "cores for a million rows or more, else 1; the result is the same).",
+)
+def import_moves_cmd(store_path, file, crs, source, dask_scheduler, workers):
     """Import relocation data (CSV, Parquet, a directory of Parquet files, or GeoPackage; one
     row per move or per group with a weight), streamed in chunks. Replaces the moves in the
     store; the whole file is refused on any problem. Shows progress on a terminal."""
@@ -71,6 +78,7 @@ def import_moves_cmd(store_path, file, crs, source, dask_scheduler):
             dask_scheduler=dask_scheduler,
             progress=progress,
             threshold=threshold,
+            workers=workers,
         )
     except (InputRejected, DisclosureRefused) as exc:
         raise click.ClickException(str(exc)) from exc

@@ -89,24 +89,27 @@ def test_a_bad_row_at_a_chunk_boundary_is_reported_at_its_true_row(store, tmp_pa
     assert (problem.row, problem.column, problem.value) == (row, "origin_area", "Atlantis")
 
 
-def test_bad_rows_in_several_chunks_are_all_reported_in_file_order(store, tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bad_rows_in_several_chunks_are_all_reported_in_file_order(store, tmp_path, workers):
     path = _csv(tmp_path, _rows(10, {3: "2021,vollsmose,9999,m3", 8: "2021,vollsmose,0,m8"}))
-    error = _refused(store, path, chunk_size=4)
+    error = _refused(store, path, chunk_size=4, workers=workers)
     rows = [(p.row, p.value) for p in _problems(error, "not a municipality code")]
     assert rows == [(3, "9999"), (8, "0")]
 
 
-def test_more_than_twenty_bad_rows_over_chunks_are_summarised_once(store, tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_more_than_twenty_bad_rows_over_chunks_are_summarised_once(store, tmp_path, workers):
     bad = {i: f"2021,vollsmose,{1000 + i},m{i}" for i in range(1, 51)}
-    error = _refused(store, _csv(tmp_path, _rows(50, bad)), chunk_size=7)
+    error = _refused(store, _csv(tmp_path, _rows(50, bad)), chunk_size=7, workers=workers)
     listed = _problems(error, "not a municipality code")
     assert [p.row for p in listed if p.row is not None] == list(range(1, 21))
     assert any("… and 30 more rows" in p.message for p in error.problems)
 
 
-def test_duplicate_move_ids_in_different_chunks_are_found(store, tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_duplicate_move_ids_in_different_chunks_are_found(store, tmp_path, workers):
     path = _csv(tmp_path, _rows(9, {8: "2022,vollsmose,461,m2"}))
-    error = _refused(store, path, chunk_size=3)
+    error = _refused(store, path, chunk_size=3, workers=workers)
     (problem,) = _problems(error, "duplicate move id")
     assert (problem.row, problem.column, problem.value) == (8, "move_id", "m2")
 
@@ -114,12 +117,17 @@ def test_duplicate_move_ids_in_different_chunks_are_found(store, tmp_path):
 def test_a_file_smaller_than_a_chunk_and_any_chunk_size_give_the_same_store(store, tmp_path):
     path = _csv(tmp_path, _rows(11))
     results = []
-    for size in (1, 3, 11, 1_000_000):
-        import_moves(store, path, chunk_size=size)
+    # one process, and worker processes checking and joining the chunks (same store)
+    for size, workers in ((1, 1), (3, 1), (11, 1), (1_000_000, 1), (3, 2), (1, 3)):
+        result = import_moves(store, path, chunk_size=size, workers=workers)
         counts = store.read("move_counts")
         raw = store.read("moves")
         results.append(
-            (counts.to_csv(index=False), raw.drop(columns="move_id").to_csv(index=False))
+            (
+                (result.rows, result.movers, result.cells, result.report),
+                counts.to_csv(index=False),
+                raw.drop(columns="move_id").to_csv(index=False),
+            )
         )
         assert len(raw) == 11 and raw["move_id"].tolist() == list(range(1, 12))
     assert all(r == results[0] for r in results)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -322,3 +323,28 @@ def test_serve_runs_on_a_read_only_store(built_store, tmp_path):
     finally:
         proc.terminate()
         proc.communicate(timeout=60)
+
+
+def test_import_moves_workers_option(built_store, tmp_path):
+    """``--workers N`` checks and joins in worker processes with the same result as one
+    process; a count below 1 is a usage error that changes nothing."""
+    moves = tmp_path / "flytninger.csv"
+    moves.write_text(
+        "år;fra_område;til_kommune;antal\n2022;Vollsmose;0461;30\n2022;Vollsmose;0101;40\n",
+        encoding="utf-8",
+    )
+    outputs = []
+    for workers in ("1", "2"):
+        store = tmp_path / f"s{workers}.gpkg"
+        shutil.copy(built_store, store)
+        args = ["import-moves", str(moves), "--store", str(store), "--workers", workers]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        outputs.append(re.sub(r" in [\d.]+ s \([\d,]+ rows/s\)", "", result.output))
+    assert outputs[0] == outputs[1] and "imported 2 rows (70 movers)" in outputs[0]
+    before = _digest(store)
+    result = CliRunner().invoke(
+        cli, ["import-moves", str(moves), "--store", str(store), "--workers", "0"]
+    )
+    assert result.exit_code == 2 and "--workers" in result.output
+    assert _digest(store) == before
