@@ -75,3 +75,32 @@ def test_map_controls_in_the_page_language(client):
     assert 'zoomInTitle: "Zoom ind"' in client.get("/kort/2024/kort.js").get_data(as_text=True)
     english = client.get("/kort/2024/kort.js?sprog=en").get_data(as_text=True)
     assert 'zoomInTitle: "Zoom in"' in english and '"Layers"' in english
+
+
+def test_every_marked_text_is_in_the_catalogue():
+    """What the templates and the code mark for translation (as ``make extract-messages``
+    collects it) is exactly what the English catalogue translates: no text shows in Danish
+    on an English page because nobody added it, and no translation is left behind."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    root = Path(service.__file__).resolve().parents[1]
+    with (root / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "N_": None}
+    keywords["lazy_gettext"] = None
+    marked = set()
+    for directory in ("service", "geo", "indicators", "boundaries"):
+        prefix = f"{directory}/"
+        methods = [(p.removeprefix(prefix), m) for p, m in method_map if p.startswith(prefix)]
+        options = {
+            p.removeprefix(prefix): o for p, o in options_map.items() if p.startswith(prefix)
+        }
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            root / directory, methods, options, keywords=keywords
+        ):
+            marked.add(message if isinstance(message, str) else message[0])
+    with CATALOGUE.open("rb") as f:
+        translated = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    assert sorted(marked - translated) == [], "run `make extract-messages` and translate"
+    assert sorted(translated - marked) == [], "translations of texts no longer marked"
