@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 
+from geo.i18n import N_
 from indicators.catalogue import CATALOGUE
 from indicators.rules.model import (
     Criterion,
@@ -22,6 +23,7 @@ from indicators.rules.model import (
     Verdict,
     YearStatus,
     compare,
+    fill,
 )
 from indicators.rules.versions import STATUS_FUNCTIONS, VERSIONS
 
@@ -212,7 +214,9 @@ def _results(
         CriterionResult(
             key="residents",
             group="residents",
-            label_da=f"Området har mindst {rule.min_residents:,} beboere".replace(",", "."),
+            label_da=fill(
+                N_("Området har mindst %(residents)s beboere"), residents=rule.min_residents
+            ),
             indicator="residents",
             value=residents,
             threshold=float(rule.min_residents),

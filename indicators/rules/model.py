@@ -15,6 +15,26 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+# Danish texts filled in from a marked template (a threshold, a number of years): text →
+# (template, values), so that the service can give the same text in the page's language.
+FILLED: dict[str, tuple[str, dict[str, float]]] = {}
+
+
+def _danish_number(value: float) -> str:
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return f"{value:g}"
+
+
+def fill(template: str, **values: float) -> str:
+    """``template`` (a ``geo.i18n.N_`` message with ``%(name)s`` fields) filled in with
+    ``values`` in Danish (``1.000``, ``40``); remembered in :data:`FILLED`.
+    """
+    text = template % {k: _danish_number(v) for k, v in values.items()}
+    FILLED[text] = (template, values)
+    return text
+
+
 # Comparison codes, their meaning and their plain Danish wording.
 COMPARISONS = {
     "gt": ("exceeds", "over"),
