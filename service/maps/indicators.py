@@ -199,6 +199,7 @@ def national_indicator_map(
     lang = page_language()
     short = translate(ind.short_da)
     synthetic_note = f" ({translate(SYNTHETIC_LABEL_DA)})" if synthetic else ""
+    name_lang = "" if lang == "da" else ' lang="da"'  # area names are Danish
     m = new_map(f"national_{year}_{code}", data, lang=lang)
     add_outline(m, data.layers["outline"])
     frame = gpd.GeoDataFrame(
@@ -216,7 +217,7 @@ def national_indicator_map(
             "approximate": areas["boundary_source"] == "approximate",
             "tooltip": [boundary_tooltip(r, lang) for _i, r in areas.iterrows()],
             "popup": [
-                f'<strong lang="da">{html_text(n)}</strong><br>{html_text(short)}: '
+                f"<strong{name_lang}>{html_text(n)}</strong><br>{html_text(short)}: "
                 f"{html_text(value_text(values.get(a), code))}"
                 + synthetic_note
                 + f'<br><a href="{html_text(area_link(a, lang))}">'
