@@ -161,6 +161,7 @@ def rules_page():
                 "criteria": [
                     {
                         "label": rule_text(c.label_da),
+                        "label_da": c.label_da,
                         "comparison": threshold_words(
                             c.comparison, c.threshold, CATALOGUE[c.indicator].unit_info
                         ),
