@@ -178,18 +178,29 @@ def _criterion_result(
             comparison=c.comparison,
             met=compare(value, c.comparison, threshold),
             margin=_margin(value, threshold),
-            basis=f"sammenlignet med grænsen {threshold:g} %".replace(".", ",")
-            + f", som er offentliggjort for listen {year} ({source}), fordi forholdet til "
-            "landsgennemsnittet ikke er offentliggjort",
+            basis=fill(
+                N_(
+                    "sammenlignet med grænsen %(threshold)s %%, som er offentliggjort for listen "
+                    "%(year)s (%(source)s), fordi forholdet til landsgennemsnittet ikke er "
+                    "offentliggjort"
+                ),
+                threshold=threshold,
+                year=str(year),
+                source=source,
+            ),
         )
-    basis = "ikke oplyst"
+    basis = N_("ikke oplyst")
     related = {indicator for _y, indicator, _t, _s in c.fallback}
     for indicator in sorted(related):
-        if values.get(indicator) is not None:
-            share = f"{values[indicator]:g}".replace(".", ",")
-            basis = (
-                f"ikke oplyst: andelen ({share} %) er offentliggjort, men hverken forholdet "
-                f"til landsgennemsnittet eller grænsen som andel for listen {year}"
+        share = values.get(indicator)
+        if share is not None:
+            basis = fill(
+                N_(
+                    "ikke oplyst: andelen (%(share)s %%) er offentliggjort, men hverken forholdet "
+                    "til landsgennemsnittet eller grænsen som andel for listen %(year)s"
+                ),
+                share=float(share),
+                year=str(year),
             )
     return CriterionResult(
         key=c.key,
@@ -223,7 +234,7 @@ def _results(
             comparison="ge",
             met=None if residents is None else residents >= rule.min_residents,
             margin=None if residents is None else _margin(residents, rule.min_residents),
-            basis="" if residents is not None else "ikke oplyst",
+            basis="" if residents is not None else N_("ikke oplyst"),
         )
     ]
     out += [_criterion_result(c, base_group, values, year) for c in rule.base.criteria]

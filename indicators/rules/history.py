@@ -23,7 +23,7 @@ import pandas as pd
 from geo.i18n import N_
 from geo.naming import area_slug
 from indicators.rules.evaluate import parallel_run
-from indicators.rules.model import YearStatus
+from indicators.rules.model import YearStatus, fill
 from indicators.rules.versions import run_reaches
 
 EARLIER_TABLE = "earlier_lists"
@@ -191,11 +191,15 @@ class ListHistory:
         out = []
         for year in self.list_years:
             if (area_id, year) in self.parallel:
-                out.append(YearStatus(year, True, f"officiel liste {year}"))
+                out.append(
+                    YearStatus(year, True, fill(N_("officiel liste %(year)s"), year=str(year)))
+                )
             elif self.complete[year]:
-                out.append(YearStatus(year, False, f"ikke på den fuldstændige liste {year}"))
+                basis = fill(N_("ikke på den fuldstændige liste %(year)s"), year=str(year))
+                out.append(YearStatus(year, False, basis))
             else:
-                out.append(YearStatus(year, None, f"listen {year} er ufuldstændig"))
+                basis = fill(N_("listen %(year)s er ufuldstændig"), year=str(year))
+                out.append(YearStatus(year, None, basis))
         if use_earlier:
             for year, complete in self.earlier_complete.items():
                 if year in self.complete:
@@ -204,20 +208,20 @@ class ListHistory:
                 if fact is not None:
                     listed, basis = fact
                     kind = "derived" if basis.startswith("derived") else "explicit"
-                    word = "på" if listed else "ikke på"
-                    out.append(
-                        YearStatus(
-                            year,
-                            listed,
-                            f"{word} ghettolisten {year} (regler før 2018; {kind})",
-                        )
+                    template = (
+                        N_("på ghettolisten %(year)s (regler før 2018; %(kind)s)")
+                        if listed
+                        else N_("ikke på ghettolisten %(year)s (regler før 2018; %(kind)s)")
                     )
+                    out.append(YearStatus(year, listed, fill(template, year=str(year), kind=kind)))
                 elif complete:
-                    out.append(
-                        YearStatus(year, False, f"ikke på den fuldstændige ghettoliste {year}")
+                    basis = fill(
+                        N_("ikke på den fuldstændige ghettoliste %(year)s"), year=str(year)
                     )
+                    out.append(YearStatus(year, False, basis))
                 else:
-                    out.append(YearStatus(year, None, f"ghettolisten {year} er kun delvist kendt"))
+                    basis = fill(N_("ghettolisten %(year)s er kun delvist kendt"), year=str(year))
+                    out.append(YearStatus(year, None, basis))
         return sorted(out, key=lambda s: s.year)
 
 

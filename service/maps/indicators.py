@@ -90,7 +90,7 @@ def rule_text(text: str | None) -> str | None:
         return text
     if text in FILLED:
         template, values = FILLED[text]
-        return _(template) % {k: number(v) for k, v in values.items()}
+        return _(template) % {k: v if isinstance(v, str) else number(v) for k, v in values.items()}
     return translate(text)
 
 
