@@ -137,6 +137,7 @@ def compare():
         synthetic=synthetic,
         synthetic_label=translate(SYNTHETIC_LABEL_DA),
         offer_synthetic=has_synthetic(store),
+        tr=translate,
     )
 
 
