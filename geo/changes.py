@@ -38,6 +38,7 @@ import pandas as pd
 
 from geo.areas import list_years, municipality_names, require_year
 from geo.errors import NotFound
+from geo.i18n import N_
 from geo.naming import area_slug
 from geo.store import Store
 from indicators.categories import CATEGORIES, SEVERITY
@@ -45,6 +46,7 @@ from indicators.rules import Verdict, evaluate, rule_for_year
 from indicators.rules.history import ListHistory
 from indicators.values import read_indicators, values_by_area
 
+NOT_PUBLISHED = N_("ikke oplyst")
 KINDS = ("entered", "left", "changed", "renamed", "split", "merged", "uncertain")
 
 # Which criterion groups of a verdict bear on each category.
@@ -518,7 +520,7 @@ def list_changes(store: Store, year: int) -> ListChanges:
             area_id=area_id,
             name=names.get(area_id, area_id),
             municipality_code=code,
-            municipality_name=municipalities.get(code, "ikke oplyst") if code else "ikke oplyst",
+            municipality_name=municipalities.get(code, NOT_PUBLISHED) if code else NOT_PUBLISHED,
             kind=kind,
             before=b,
             after=a,

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.i18n import N_
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -43,13 +45,24 @@ class Unit:
 
 
 UNITS = {
-    "percent": Unit("percent", "%", 0.0, 100.0, "procentpoint"),
+    "percent": Unit("percent", "%", 0.0, 100.0, N_("procentpoint")),
     # Income as a percentage of the regional average can exceed 100.
     "percent_of_region": Unit(
-        "percent_of_region", "% af regionens gennemsnit", 0.0, 1000.0, "procentpoint"
+        "percent_of_region",
+        N_("% af regionens gennemsnit"),
+        0.0,
+        1000.0,
+        N_("procentpoint"),
     ),
-    "ratio": Unit("ratio", "gange landsgennemsnittet", 0.0, 100.0, "gange landsgennemsnittet", 2),
-    "persons": Unit("persons", "beboere", 0.0, 1_000_000.0, "beboere", 0, whole=True),
+    "ratio": Unit(
+        "ratio",
+        N_("gange landsgennemsnittet"),
+        0.0,
+        100.0,
+        N_("gange landsgennemsnittet"),
+        2,
+    ),
+    "persons": Unit("persons", N_("beboere"), 0.0, 1_000_000.0, N_("beboere"), 0, whole=True),
 }
 
 
@@ -80,144 +93,166 @@ class Indicator:
         return UNITS[self.unit]
 
 
-_LAW = "almenboligloven § 61 a (lister pr. 1. december, Social- og Boligstyrelsen)"
+_LAW = N_("almenboligloven § 61 a (lister pr. 1. december, Social- og Boligstyrelsen)")
 
 CATALOGUE: dict[str, Indicator] = {
     i.code: i
     for i in (
         Indicator(
             code="residents",
-            label_da="Antal beboere",
+            label_da=N_("Antal beboere"),
             label_en="Residents",
-            short_da="Beboere",
+            short_da=N_("Beboere"),
             unit="persons",
-            source=_LAW + "; beboere pr. 1. januar i listeåret",
+            source=N_(
+                "almenboligloven § 61 a (lister pr. 1. december, Social- og Boligstyrelsen); "
+                "beboere pr. 1. januar i listeåret"
+            ),
             better=None,
-            criterion="Alle regelsæt: området skal have mindst 1.000 beboere",
+            criterion=N_("Alle regelsæt: området skal have mindst 1.000 beboere"),
             listing_direction="higher",
         ),
         Indicator(
             code="outside_labour_share",
-            label_da="Andel 18–64-årige uden tilknytning til arbejdsmarked eller uddannelse",
+            label_da=N_("Andel 18–64-årige uden tilknytning til arbejdsmarked eller uddannelse"),
             label_en="Share of residents aged 18–64 outside the labour market and education",
-            short_da="Uden for arbejdsmarked og uddannelse",
+            short_da=N_("Uden for arbejdsmarked og uddannelse"),
             unit="percent",
             source=_LAW,
             better="lower",
-            criterion="Udsat: over 40 % (2018-) / forebyggelse: over 30 % (2021-); "
-            "gennemsnit af de seneste 2 år (4 år i 2010-reglerne)",
+            criterion=N_(
+                "Udsat: over 40 % (2018-) / forebyggelse: over 30 % (2021-); "
+                "gennemsnit af de seneste 2 år (4 år i 2010-reglerne)"
+            ),
             listing_direction="higher",
             note="The averaged value the ministry computes for the list.",
         ),
         Indicator(
             code="outside_labour_share_1y",
-            label_da="Andel 18–64-årige uden for arbejdsmarkedet (ét år)",
+            label_da=N_("Andel 18–64-årige uden for arbejdsmarkedet (ét år)"),
             label_en="Share of residents aged 18–64 outside the labour market (single year)",
-            short_da="Uden for arbejdsmarkedet (ét år)",
+            short_da=N_("Uden for arbejdsmarkedet (ét år)"),
             unit="percent",
-            source="Listen over områder med kombineret udlejning (almenboligloven § 59)",
+            source=N_("Listen over områder med kombineret udlejning (almenboligloven § 59)"),
             better="lower",
-            criterion="Kombineret udlejning: mindst 40 % (mindst 30 % ved 5.000 beboere eller "
-            "flere)",
+            criterion=N_(
+                "Kombineret udlejning: mindst 40 % (mindst 30 % ved 5.000 beboere eller flere)"
+            ),
             listing_direction="higher",
             note="A single year, NOT the two-year average of the udsat criterion.",
         ),
         Indicator(
             code="convicted_share",
-            label_da="Andel beboere (18+) dømt efter straffeloven, våbenloven eller lov om "
-            "euforiserende stoffer",
+            label_da=N_(
+                "Andel beboere (18+) dømt efter straffeloven, våbenloven eller lov om "
+                "euforiserende stoffer"
+            ),
             label_en="Share of residents aged 18+ convicted under the penal code, weapons act "
             "or drugs act",
-            short_da="Dømte",
+            short_da=N_("Dømte"),
             unit="percent",
             source=_LAW,
             better="lower",
-            criterion="2010–2017: over 2,7 %; 2018-: se forholdet til landsgennemsnittet "
-            "(den absolutte grænse offentliggøres kun for nogle år, fx 2,27 % i 2020)",
+            criterion=N_(
+                "2010–2017: over 2,7 %; 2018-: se forholdet til landsgennemsnittet "
+                "(den absolutte grænse offentliggøres kun for nogle år, fx 2,27 % i 2020)"
+            ),
             listing_direction="higher",
         ),
         Indicator(
             code="convicted_ratio",
-            label_da="Andel dømte i forhold til landsgennemsnittet",
+            label_da=N_("Andel dømte i forhold til landsgennemsnittet"),
             label_en="Convicted share as a multiple of the national average",
-            short_da="Dømte ift. landsgennemsnit",
+            short_da=N_("Dømte ift. landsgennemsnit"),
             unit="ratio",
             source=_LAW,
             better="lower",
-            criterion="Udsat: mindst 3 gange landsgennemsnittet (2018-); forebyggelse: mindst "
-            "2 gange (2021-)",
+            criterion=N_(
+                "Udsat: mindst 3 gange landsgennemsnittet (2018-); forebyggelse: mindst "
+                "2 gange (2021-)"
+            ),
             listing_direction="higher",
         ),
         Indicator(
             code="basic_education_share",
-            label_da="Andel 30–59-årige med alene en grunduddannelse",
+            label_da=N_("Andel 30–59-årige med alene en grunduddannelse"),
             label_en="Share of residents aged 30–59 with only basic education",
-            short_da="Kun grunduddannelse",
+            short_da=N_("Kun grunduddannelse"),
             unit="percent",
             source=_LAW,
             better="lower",
-            criterion="Over 50 % (2014–2017), over 60 % (2018-); fra 2018 tæller kun "
-            "uddannelse taget eller godkendt i Danmark",
+            criterion=N_(
+                "Over 50 % (2014–2017), over 60 % (2018-); fra 2018 tæller kun "
+                "uddannelse taget eller godkendt i Danmark"
+            ),
             listing_direction="higher",
         ),
         Indicator(
             code="income_ratio",
-            label_da="Gennemsnitlig bruttoindkomst for skattepligtige 15–64-årige (ekskl. "
-            "uddannelsessøgende) i procent af regionens gennemsnit",
+            label_da=N_(
+                "Gennemsnitlig bruttoindkomst for skattepligtige 15–64-årige (ekskl. "
+                "uddannelsessøgende) i procent af regionens gennemsnit"
+            ),
             label_en="Average gross income of taxpayers aged 15–64 (excl. students) as a "
             "percentage of the regional average",
-            short_da="Indkomst ift. regionen",
+            short_da=N_("Indkomst ift. regionen"),
             unit="percent_of_region",
             source=_LAW,
             better="higher",
-            criterion="Udsat: under 55 % (2014-); forebyggelse: under 65 % (2021-)",
+            criterion=N_("Udsat: under 55 % (2014-); forebyggelse: under 65 % (2021-)"),
             listing_direction="lower",
         ),
         Indicator(
             code="nonwestern_share",
-            label_da="Andel indvandrere og efterkommere fra ikke-vestlige lande",
+            label_da=N_("Andel indvandrere og efterkommere fra ikke-vestlige lande"),
             label_en="Share of immigrants and descendants from non-Western countries",
-            short_da="Ikke-vestlige indvandrere og efterkommere",
+            short_da=N_("Ikke-vestlige indvandrere og efterkommere"),
             unit="percent",
             source=_LAW,
             better=None,
-            criterion="Parallelsamfund (ghettoområde 2018–2020): over 50 %; forebyggelse: over "
-            "30 %; 2010–2017: ét af kriterierne (over 50 %)",
+            criterion=N_(
+                "Parallelsamfund (ghettoområde 2018–2020): over 50 %; forebyggelse: over "
+                "30 %; 2010–2017: ét af kriterierne (over 50 %)"
+            ),
             listing_direction="higher",
             note="The service makes no judgement on this share; it shows the law's threshold.",
         ),
         Indicator(
             code="almene_familieboliger_share",
-            label_da="Andel almene familieboliger af alle boliger i området",
+            label_da=N_("Andel almene familieboliger af alle boliger i området"),
             label_en="Share of non-profit family dwellings (almene familieboliger) among all "
             "dwellings in the area",
-            short_da="Almene familieboliger",
+            short_da=N_("Almene familieboliger"),
             unit="percent",
-            source="almenboligloven § 168 a (udviklingsplaner for omdannelsesområder)",
+            source=N_("almenboligloven § 168 a (udviklingsplaner for omdannelsesområder)"),
             better="lower",
-            criterion="Omdannelsesområder: højst 40 % senest 1. januar 2030 (udviklingsplan)",
+            criterion=N_("Omdannelsesområder: højst 40 % senest 1. januar 2030 (udviklingsplan)"),
             note="Dwellings demolished after 2010 and not replaced may be counted in the total; "
             "75 m² of commercial floor space counts as one dwelling (§ 168 a).",
         ),
         Indicator(
             code="youth_not_in_education",
-            label_da="Andel 15–17-årige med grundskole, som ikke er i gang med uddannelse",
+            label_da=N_("Andel 15–17-årige med grundskole, som ikke er i gang med uddannelse"),
             label_en="Share of 15–17-year-olds with basic school who are not in education",
-            short_da="15–17-årige uden for uddannelse",
+            short_da=N_("15–17-årige uden for uddannelse"),
             unit="percent",
-            source="Landsbyggefonden, Beboerdata (vist på udsatteområder.dk for de 15 hårde "
-            "ghettoområder)",
+            source=N_(
+                "Landsbyggefonden, Beboerdata (vist på udsatteområder.dk for de 15 hårde "
+                "ghettoområder)"
+            ),
             better="lower",
             criterion=None,
         ),
         Indicator(
             code="single_parent_households",
-            label_da="Andel husstande med enlige med børn",
+            label_da=N_("Andel husstande med enlige med børn"),
             label_en="Share of households that are single parents with children",
-            short_da="Enlige med børn",
+            short_da=N_("Enlige med børn"),
             unit="percent",
-            source="Landsbyggefonden, Beboerdata (vist på udsatteområder.dk for de 15 hårde "
-            "ghettoområder)",
+            source=N_(
+                "Landsbyggefonden, Beboerdata (vist på udsatteområder.dk for de 15 hårde "
+                "ghettoområder)"
+            ),
             better=None,
             criterion=None,
         ),

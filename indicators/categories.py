@@ -7,27 +7,28 @@ that describes it on a map. A forebyggelsesområde is, by § 61 b, never also ud
 
 from __future__ import annotations
 
+from geo.i18n import N_
 from geo.naming import ascii_fold
 
 CATEGORIES = ("forebyggelsesomraade", "udsat", "parallelsamfund", "omdannelsesomraade")
 SEVERITY = {c: i for i, c in enumerate(CATEGORIES)}
 
 LABELS_DA = {
-    "udsat": "Udsat boligområde",
-    "parallelsamfund": "Parallelsamfund",
-    "omdannelsesomraade": "Omdannelsesområde",
-    "forebyggelsesomraade": "Forebyggelsesområde",
+    "udsat": N_("Udsat boligområde"),
+    "parallelsamfund": N_("Parallelsamfund"),
+    "omdannelsesomraade": N_("Omdannelsesområde"),
+    "forebyggelsesomraade": N_("Forebyggelsesområde"),
 }
 PLURAL_DA = {
-    "udsat": "udsatte boligområder",
-    "parallelsamfund": "parallelsamfund",
-    "omdannelsesomraade": "omdannelsesområder",
-    "forebyggelsesomraade": "forebyggelsesområder",
+    "udsat": N_("udsatte boligområder"),
+    "parallelsamfund": N_("parallelsamfund"),
+    "omdannelsesomraade": N_("omdannelsesområder"),
+    "forebyggelsesomraade": N_("forebyggelsesområder"),
 }
 # Before the 2021 amendment (L 23) the law said ghettoområde and hårdt ghettoområde.
 HISTORIC_LABELS_DA = {
-    "parallelsamfund": "Ghettoområde",
-    "omdannelsesomraade": "Hårdt ghettoområde",
+    "parallelsamfund": N_("Ghettoområde"),
+    "omdannelsesomraade": N_("Hårdt ghettoområde"),
 }
 
 # Category spellings accepted on import, folded with geo.naming.ascii_fold.
@@ -64,8 +65,8 @@ def most_severe(categories: list[str] | set[str]) -> str:
 
 
 HISTORIC_PLURAL_DA = {
-    "parallelsamfund": "ghettoområder",
-    "omdannelsesomraade": "hårde ghettoområder",
+    "parallelsamfund": N_("ghettoområder"),
+    "omdannelsesomraade": N_("hårde ghettoområder"),
 }
 
 

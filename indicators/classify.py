@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from geo.i18n import N_
 from indicators.rules import Verdict, evaluate, get_rule, rule_for_year
 from indicators.rules.history import ListHistory
 from indicators.values import read_indicators, values_by_area
@@ -197,7 +198,7 @@ def indicator_table(store, code: str, year: int | None, *, synthetic: bool = Fal
                 "area_id": sorted(listed),
                 "value": float("nan"),
                 "source": "",
-                "note": "ikke i de indlæste data",
+                "note": N_("ikke i de indlæste data"),
                 "dataset": "",
             }
         )

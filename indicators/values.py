@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import InputRejected, Problem
+from geo.i18n import N_
 from geo.naming import AreaMatcher, area_slug, municipality_code
 from geo.plausible import year_bounds
 from geo.tabular import NumberError, parse_numbers, parse_year, read_table, require_columns
@@ -36,7 +37,7 @@ from indicators.catalogue import CATALOGUE, parse_code
 
 TABLE = "indicators"
 COLUMNS = ["area_id", "year", "code", "value", "dataset", "source", "note", "synthetic"]
-SYNTHETIC_LABEL_DA = "syntetiske eksempeldata"
+SYNTHETIC_LABEL_DA = N_("syntetiske eksempeldata")
 DEFAULT_FILE = Path(__file__).resolve().parents[1] / "data" / "default" / "indicator_values.csv"
 DEFAULT_DATASETS = {
     "beboerdata_seed": (

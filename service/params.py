@@ -206,7 +206,7 @@ def parse_overrides(args, rule, *, reserved: set[str], skip_defaults: bool = Fal
     defaults = rule_defaults(rule)
     out: dict[str, float] = {}
     for key in args:
-        if key in reserved:
+        if key in reserved or key in ALWAYS_ALLOWED:  # the page language is no override
             continue
         raw = args.get(key, "")
         if key not in allowed:

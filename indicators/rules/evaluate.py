@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 
+from geo.i18n import N_
 from indicators.catalogue import CATALOGUE
 from indicators.rules.model import (
     Criterion,
@@ -22,6 +23,7 @@ from indicators.rules.model import (
     Verdict,
     YearStatus,
     compare,
+    fill,
 )
 from indicators.rules.versions import STATUS_FUNCTIONS, VERSIONS
 
@@ -176,18 +178,29 @@ def _criterion_result(
             comparison=c.comparison,
             met=compare(value, c.comparison, threshold),
             margin=_margin(value, threshold),
-            basis=f"sammenlignet med grænsen {threshold:g} %".replace(".", ",")
-            + f", som er offentliggjort for listen {year} ({source}), fordi forholdet til "
-            "landsgennemsnittet ikke er offentliggjort",
+            basis=fill(
+                N_(
+                    "sammenlignet med grænsen %(threshold)s %%, som er offentliggjort for listen "
+                    "%(year)s (%(source)s), fordi forholdet til landsgennemsnittet ikke er "
+                    "offentliggjort"
+                ),
+                threshold=threshold,
+                year=str(year),
+                source=source,
+            ),
         )
-    basis = "ikke oplyst"
+    basis = N_("ikke oplyst")
     related = {indicator for _y, indicator, _t, _s in c.fallback}
     for indicator in sorted(related):
-        if values.get(indicator) is not None:
-            share = f"{values[indicator]:g}".replace(".", ",")
-            basis = (
-                f"ikke oplyst: andelen ({share} %) er offentliggjort, men hverken forholdet "
-                f"til landsgennemsnittet eller grænsen som andel for listen {year}"
+        share = values.get(indicator)
+        if share is not None:
+            basis = fill(
+                N_(
+                    "ikke oplyst: andelen (%(share)s %%) er offentliggjort, men hverken forholdet "
+                    "til landsgennemsnittet eller grænsen som andel for listen %(year)s"
+                ),
+                share=float(share),
+                year=str(year),
             )
     return CriterionResult(
         key=c.key,
@@ -212,14 +225,16 @@ def _results(
         CriterionResult(
             key="residents",
             group="residents",
-            label_da=f"Området har mindst {rule.min_residents:,} beboere".replace(",", "."),
+            label_da=fill(
+                N_("Området har mindst %(residents)s beboere"), residents=rule.min_residents
+            ),
             indicator="residents",
             value=residents,
             threshold=float(rule.min_residents),
             comparison="ge",
             met=None if residents is None else residents >= rule.min_residents,
             margin=None if residents is None else _margin(residents, rule.min_residents),
-            basis="" if residents is not None else "ikke oplyst",
+            basis="" if residents is not None else N_("ikke oplyst"),
         )
     ]
     out += [_criterion_result(c, base_group, values, year) for c in rule.base.criteria]

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.i18n import N_
 from geo.naming import area_slug
 from indicators.rules.evaluate import parallel_run
-from indicators.rules.model import YearStatus
+from indicators.rules.model import YearStatus, fill
 from indicators.rules.versions import run_reaches
 
 EARLIER_TABLE = "earlier_lists"
@@ -37,65 +38,65 @@ CANDIDATE_YEARS = (4, 5)
 # Every disagreement the check finds, with its cause (Danish: shown on /om-reglerne). The
 # reproduction test fails on any disagreement that is not explained here.
 EXPLANATIONS = {
-    (4, False, 2021, "aldersrogade"): (
+    (4, False, 2021, "aldersrogade"): N_(
         "Aldersrogade var parallelsamfund på listerne 2018–2021 (fire år), men ikke "
         "omdannelsesområde i 2021: listen 2021 er ikke beregnet med fire år."
     ),
-    (4, True, 2018, "solbakken"): (
+    (4, True, 2018, "solbakken"): N_(
         "Solbakken står på de gamle ghettolister 2015–2017, men var ikke hårdt ghettoområde i "
         "2018: 2018-loven tæller de år, hvor området opfyldte 2018-betingelserne (genberegnet af "
         "ministeriet), ikke de gamle lister, hvis kriterier var andre (3 af 5; andelen af "
         "ikke-vestlige var ikke et krav)."
     ),
-    (4, True, 2018, "noerager-soestjernevej"): (
+    (4, True, 2018, "noerager-soestjernevej"): N_(
         "Som Solbakken: på de gamle ghettolister 2015–2017, ikke hårdt ghettoområde i 2018; de "
         "gamle lister er en tilnærmelse med andre kriterier."
     ),
-    (4, True, 2018, "lindholm"): (
+    (4, True, 2018, "lindholm"): N_(
         "Lindholm står på de gamle ghettolister 2015–2017, men var ikke hårdt ghettoområde i "
         "2018; de gamle lister er en tilnærmelse med andre kriterier."
     ),
-    (4, True, 2018, "skovgaardsparken"): (
+    (4, True, 2018, "skovgaardsparken"): N_(
         "Skovgårdsparken står på de gamle ghettolister 2015–2017, men var ikke hårdt "
         "ghettoområde i 2018; de gamle lister er en tilnærmelse med andre kriterier."
     ),
-    (4, True, 2019, "solbakken"): (
+    (4, True, 2019, "solbakken"): N_(
         "Med de gamle lister som tilnærmelse har Solbakken 2016–2019; området blev først hårdt "
         "ghettoområde i 2020, så i 2019 havde det ikke opfyldt 2018-betingelserne i de "
         "krævede år."
     ),
-    (4, True, 2019, "noerager-soestjernevej"): (
+    (4, True, 2019, "noerager-soestjernevej"): N_(
         "Som Solbakken: de gamle lister giver ghettoår 2016–2019; området blev først hårdt "
         "ghettoområde i 2020."
     ),
-    (4, True, 2019, "lindholm"): (
+    (4, True, 2019, "lindholm"): N_(
         "Lindholm: de gamle lister 2016–2017 og listerne 2018–2019 giver fire år, men området "
         "blev aldrig hårdt ghettoområde; de gamle lister er en tilnærmelse med andre kriterier."
     ),
-    (4, True, 2019, "skovgaardsparken"): (
+    (4, True, 2019, "skovgaardsparken"): N_(
         "Skovgårdsparken: de gamle lister 2016–2017 og listerne 2018–2019 giver fire år, men "
         "området blev aldrig hårdt ghettoområde; de gamle lister er en tilnærmelse med andre "
         "kriterier."
     ),
-    (4, True, 2021, "aldersrogade"): (
+    (4, True, 2021, "aldersrogade"): N_(
         "Aldersrogade var parallelsamfund 2018–2021 og ikke på ghettolisten 2017: fire år, men "
         "ikke omdannelsesområde i 2021, så listen 2021 brugte ikke fire år."
     ),
-    (5, True, 2019, "solbakken"): (
+    (5, True, 2019, "solbakken"): N_(
         "De gamle ghettolister har Solbakken 2015–2017, hvilket med 2018–2019 giver fem år, "
         "men området blev først hårdt ghettoområde i 2020: loven tæller de år, hvor "
         "2018-betingelserne (over 50 % ikke-vestlige som krav) var opfyldt, genberegnet af "
         "ministeriet, ikke de gamle lister."
     ),
-    (5, True, 2019, "noerager-soestjernevej"): (
+    (5, True, 2019, "noerager-soestjernevej"): N_(
         "Som Solbakken: fem år efter de gamle lister, hårdt ghettoområde først fra 2020; de "
         "gamle lister er en tilnærmelse med andre kriterier."
     ),
-    (5, True, 2019, "lindholm"): (
+    (5, True, 2019, "lindholm"): N_(
         "Lindholm: på de gamle lister 2015–2017 og listerne 2018–2019, men aldrig hårdt "
         "ghettoområde; de gamle lister er en tilnærmelse med andre kriterier."
     ),
-    (5, True, 2019, "skovgaardsparken"): (
+    (5, True, 2019, "skovgaardsparken"): N_(
         "Skovgårdsparken: på de gamle lister 2015–2017 og listerne 2018–2019, men aldrig hårdt "
         "ghettoområde; de gamle lister er en tilnærmelse med andre kriterier."
     ),
@@ -190,11 +191,15 @@ class ListHistory:
         out = []
         for year in self.list_years:
             if (area_id, year) in self.parallel:
-                out.append(YearStatus(year, True, f"officiel liste {year}"))
+                out.append(
+                    YearStatus(year, True, fill(N_("officiel liste %(year)s"), year=str(year)))
+                )
             elif self.complete[year]:
-                out.append(YearStatus(year, False, f"ikke på den fuldstændige liste {year}"))
+                basis = fill(N_("ikke på den fuldstændige liste %(year)s"), year=str(year))
+                out.append(YearStatus(year, False, basis))
             else:
-                out.append(YearStatus(year, None, f"listen {year} er ufuldstændig"))
+                basis = fill(N_("listen %(year)s er ufuldstændig"), year=str(year))
+                out.append(YearStatus(year, None, basis))
         if use_earlier:
             for year, complete in self.earlier_complete.items():
                 if year in self.complete:
@@ -203,20 +208,20 @@ class ListHistory:
                 if fact is not None:
                     listed, basis = fact
                     kind = "derived" if basis.startswith("derived") else "explicit"
-                    word = "på" if listed else "ikke på"
-                    out.append(
-                        YearStatus(
-                            year,
-                            listed,
-                            f"{word} ghettolisten {year} (regler før 2018; {kind})",
-                        )
+                    template = (
+                        N_("på ghettolisten %(year)s (regler før 2018; %(kind)s)")
+                        if listed
+                        else N_("ikke på ghettolisten %(year)s (regler før 2018; %(kind)s)")
                     )
+                    out.append(YearStatus(year, listed, fill(template, year=str(year), kind=kind)))
                 elif complete:
-                    out.append(
-                        YearStatus(year, False, f"ikke på den fuldstændige ghettoliste {year}")
+                    basis = fill(
+                        N_("ikke på den fuldstændige ghettoliste %(year)s"), year=str(year)
                     )
+                    out.append(YearStatus(year, False, basis))
                 else:
-                    out.append(YearStatus(year, None, f"ghettolisten {year} er kun delvist kendt"))
+                    basis = fill(N_("ghettolisten %(year)s er kun delvist kendt"), year=str(year))
+                    out.append(YearStatus(year, None, basis))
         return sorted(out, key=lambda s: s.year)
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from indicators.rules.model import Criterion, Gate, RuleVersion
+from geo.i18n import N_
+from indicators.rules.model import Criterion, Gate, RuleVersion, fill
 
 # -- three-valued logic ----------------------------------------------------------------------
 
@@ -66,7 +67,7 @@ NONWESTERN_OVER_50 = Criterion(
     "nonwestern_share",
     "gt",
     50.0,
-    "Andelen af indvandrere og efterkommere fra ikke-vestlige lande overstiger 50 %",
+    N_("Andelen af indvandrere og efterkommere fra ikke-vestlige lande overstiger 50 %"),
 )
 
 
@@ -76,9 +77,14 @@ def _outside(threshold: float, years: int, key: str = "outside_labour") -> Crite
         "outside_labour_share",
         "gt",
         threshold,
-        f"Andelen af 18–64-årige uden tilknytning til arbejdsmarked eller uddannelse "
-        f"overstiger {threshold:g} %",
-        f"gennemsnit af de seneste {years} år",
+        fill(
+            N_(
+                "Andelen af 18–64-årige uden tilknytning til arbejdsmarked eller uddannelse "
+                "overstiger %(threshold)s %%"
+            ),
+            threshold=threshold,
+        ),
+        fill(N_("gennemsnit af de seneste %(years)s år"), years=years),
     )
 
 
@@ -88,7 +94,13 @@ def _basic_education(threshold: float, key: str = "basic_education") -> Criterio
         "basic_education_share",
         "gt",
         threshold,
-        f"Andelen af 30–59-årige, der alene har en grunduddannelse, overstiger {threshold:g} %",
+        fill(
+            N_(
+                "Andelen af 30–59-årige, der alene har en grunduddannelse, overstiger "
+                "%(threshold)s %%"
+            ),
+            threshold=threshold,
+        ),
     )
 
 
@@ -98,8 +110,13 @@ def _income(threshold: float, key: str = "income") -> Criterion:
         "income_ratio",
         "lt",
         threshold,
-        "Den gennemsnitlige bruttoindkomst for skattepligtige 15–64-årige (ekskl. "
-        f"uddannelsessøgende) er under {threshold:g} % af regionens gennemsnit",
+        fill(
+            N_(
+                "Den gennemsnitlige bruttoindkomst for skattepligtige 15–64-årige (ekskl. "
+                "uddannelsessøgende) er under %(threshold)s %% af regionens gennemsnit"
+            ),
+            threshold=threshold,
+        ),
     )
 
 
@@ -109,9 +126,11 @@ def _convicted_share(years: int) -> Criterion:
         "convicted_share",
         "gt",
         2.7,
-        "Andelen af beboere over 18 år, der er dømt efter straffeloven, våbenloven eller lov om "
-        "euforiserende stoffer, overstiger 2,7 % (270 pr. 10.000)",
-        f"gennemsnit af de seneste {years} år",
+        N_(
+            "Andelen af beboere over 18 år, der er dømt efter straffeloven, våbenloven eller lov "
+            "om euforiserende stoffer, overstiger 2,7 % (270 pr. 10.000)"
+        ),
+        fill(N_("gennemsnit af de seneste %(years)s år"), years=years),
     )
 
 
@@ -123,9 +142,14 @@ def _convicted_ratio(
         "convicted_ratio",
         "ge",
         times,
-        "Andelen af beboere dømt efter straffeloven, våbenloven eller lov om euforiserende "
-        f"stoffer udgør mindst {times:g} gange landsgennemsnittet",
-        "gennemsnit af de seneste 2 år",
+        fill(
+            N_(
+                "Andelen af beboere dømt efter straffeloven, våbenloven eller lov om "
+                "euforiserende stoffer udgør mindst %(times)s gange landsgennemsnittet"
+            ),
+            times=times,
+        ),
+        fill(N_("gennemsnit af de seneste %(years)s år"), years=2),
         fallback,
     )
 
@@ -134,8 +158,8 @@ def _convicted_ratio(
 
 V2010 = RuleVersion(
     name="2010",
-    title_da="Ghettokriterierne fra 2010",
-    law_da="Ændring af almenboligloven 2010 (tre kriterier)",
+    title_da=N_("Ghettokriterierne fra 2010"),
+    law_da=N_("Ændring af almenboligloven 2010 (tre kriterier)"),
     first_year=2010,
     last_year=2013,
     categories=("ghettoomraade",),
@@ -149,17 +173,28 @@ V2010 = RuleVersion(
         2,
     ),
     plain_da=(
-        "Et alment boligområde med mindst 1.000 beboere var et ghettoområde, når mindst to af "
-        "tre kriterier var opfyldt:",
-        "over 50 % indvandrere og efterkommere fra ikke-vestlige lande;",
-        "over 40 % af de 18–64-årige uden for arbejdsmarked og uddannelse (gennemsnit af fire år);",
-        "over 270 dømte pr. 10.000 beboere over 18 år, dvs. over 2,7 % (gennemsnit af fire år).",
+        N_(
+            "Et alment boligområde med mindst 1.000 beboere var et ghettoområde, når mindst to af "
+            "tre kriterier var opfyldt:"
+        ),
+        N_("over 50 % indvandrere og efterkommere fra ikke-vestlige lande;"),
+        N_(
+            "over 40 % af de 18–64-årige uden for arbejdsmarked og uddannelse (gennemsnit af "
+            "fire år);"
+        ),
+        N_(
+            "over 270 dømte pr. 10.000 beboere over 18 år, dvs. over 2,7 % (gennemsnit af fire år)."
+        ),
     ),
     uncertainties=(
-        "Grænser og gennemsnitsperioder er ministeriets tekst som gengivet af TV2 Østjylland; "
-        "selve lovændringen fra 2010 er ikke læst.",
-        "Listeårene: 2010–2012 med sikkerhed; TV2 Fyn omtalte allerede i 2013 34 områder efter "
-        "nye kriterier, så listen pr. 1. december 2013 kan høre til 2014-reglerne.",
+        N_(
+            "Grænser og gennemsnitsperioder er ministeriets tekst som gengivet af TV2 Østjylland; "
+            "selve lovændringen fra 2010 er ikke læst."
+        ),
+        N_(
+            "Listeårene: 2010–2012 med sikkerhed; TV2 Fyn omtalte allerede i 2013 34 områder efter "
+            "nye kriterier, så listen pr. 1. december 2013 kan høre til 2014-reglerne."
+        ),
     ),
     sources=(
         "https://www.tv2ostjylland.dk/artikel/hvad-er-en-ghetto",
@@ -169,8 +204,8 @@ V2010 = RuleVersion(
 
 V2014 = RuleVersion(
     name="2014",
-    title_da="Fem kriterier, tre skal være opfyldt (2013/2014)",
-    law_da="Revision af ghettokriterierne 2013/2014",
+    title_da=N_("Fem kriterier, tre skal være opfyldt (2013/2014)"),
+    law_da=N_("Revision af ghettokriterierne 2013/2014"),
     first_year=2014,
     last_year=2017,
     categories=("ghettoomraade",),
@@ -186,19 +221,31 @@ V2014 = RuleVersion(
         3,
     ),
     plain_da=(
-        "Et alment boligområde med mindst 1.000 beboere var et ghettoområde, når mindst tre af "
-        "fem kriterier var opfyldt:",
-        "over 40 % af de 18–64-årige uden for arbejdsmarked og uddannelse (gennemsnit af to år);",
-        "over 50 % indvandrere og efterkommere fra ikke-vestlige lande;",
-        "over 2,7 % af beboerne over 18 år dømt (gennemsnit af to år);",
-        "over 50 % af de 30–59-årige med alene en grunduddannelse (uoplyst uddannelse tæller med);",
-        "gennemsnitlig bruttoindkomst under 55 % af regionens gennemsnit.",
+        N_(
+            "Et alment boligområde med mindst 1.000 beboere var et ghettoområde, når mindst tre af "
+            "fem kriterier var opfyldt:"
+        ),
+        N_(
+            "over 40 % af de 18–64-årige uden for arbejdsmarked og uddannelse (gennemsnit af to "
+            "år);"
+        ),
+        N_("over 50 % indvandrere og efterkommere fra ikke-vestlige lande;"),
+        N_("over 2,7 % af beboerne over 18 år dømt (gennemsnit af to år);"),
+        N_(
+            "over 50 % af de 30–59-årige med alene en grunduddannelse (uoplyst uddannelse tæller "
+            "med);"
+        ),
+        N_("gennemsnitlig bruttoindkomst under 55 % af regionens gennemsnit."),
     ),
     uncertainties=(
-        "Første liste efter disse regler er ifølge ministeriets tekster fra 2017 pr. "
-        "1. december 2014; TV2 Fyn omtaler de nye kriterier allerede for listen 2013.",
-        "Indkomstkriteriets aldersgruppe er 15–64 år i ministeriets tekst hos Jyllands-Posten, "
-        "men 18–64 år hos bha.dk (2017).",
+        N_(
+            "Første liste efter disse regler er ifølge ministeriets tekster fra 2017 pr. "
+            "1. december 2014; TV2 Fyn omtaler de nye kriterier allerede for listen 2013."
+        ),
+        N_(
+            "Indkomstkriteriets aldersgruppe er 15–64 år i ministeriets tekst hos Jyllands-Posten, "
+            "men 18–64 år hos bha.dk (2017)."
+        ),
     ),
     sources=(
         "https://www.berlingske.dk/politik/her-er-de-nye-ghettokriterier",
@@ -220,9 +267,11 @@ _UDSAT_2018 = Gate(
 
 V2018 = RuleVersion(
     name="2018",
-    title_da="Parallelsamfundspakken (L 38, 2018): udsatte boligområder, ghettoområder og "
-    "hårde ghettoområder",
-    law_da="L 38 (2018-19), almenboligloven § 61 a",
+    title_da=N_(
+        "Parallelsamfundspakken (L 38, 2018): udsatte boligområder, ghettoområder og "
+        "hårde ghettoområder"
+    ),
+    law_da=N_("L 38 (2018-19), almenboligloven § 61 a"),
     first_year=2018,
     last_year=2020,
     categories=("udsat", "parallelsamfund", "omdannelsesomraade"),
@@ -231,28 +280,45 @@ V2018 = RuleVersion(
     parallel=NONWESTERN_OVER_50,
     omdannelse_years=5,
     plain_da=(
-        "Et udsat boligområde er et alment boligområde med mindst 1.000 beboere, hvor mindst to "
-        "af fire kriterier er opfyldt:",
-        "over 40 % af de 18–64-årige uden tilknytning til arbejdsmarked eller uddannelse "
-        "(gennemsnit af to år);",
-        "andelen af dømte er mindst tre gange landsgennemsnittet (gennemsnit af to år; i 2020 "
-        "svarede det til 2,27 % af beboerne over 18 år);",
-        "over 60 % af de 30–59-årige har alene en grunduddannelse (kun uddannelse taget eller "
-        "godkendt i Danmark tæller);",
-        "gennemsnitlig bruttoindkomst under 55 % af regionens gennemsnit.",
-        "Et ghettoområde (i dag: parallelsamfund) er et udsat boligområde med over 50 % "
-        "indvandrere og efterkommere fra ikke-vestlige lande.",
-        "Et hårdt ghettoområde (i dag: omdannelsesområde) er et område, der har opfyldt "
-        "betingelserne for at være ghettoområde i hvert af de seneste fem år. Lovens "
-        "grundregel siger fire år, men for listerne 2018–2020 gjaldt fem år.",
+        N_(
+            "Et udsat boligområde er et alment boligområde med mindst 1.000 beboere, hvor mindst "
+            "to "
+            "af fire kriterier er opfyldt:"
+        ),
+        N_(
+            "over 40 % af de 18–64-årige uden tilknytning til arbejdsmarked eller uddannelse "
+            "(gennemsnit af to år);"
+        ),
+        N_(
+            "andelen af dømte er mindst tre gange landsgennemsnittet (gennemsnit af to år; i 2020 "
+            "svarede det til 2,27 % af beboerne over 18 år);"
+        ),
+        N_(
+            "over 60 % af de 30–59-årige har alene en grunduddannelse (kun uddannelse taget eller "
+            "godkendt i Danmark tæller);"
+        ),
+        N_("gennemsnitlig bruttoindkomst under 55 % af regionens gennemsnit."),
+        N_(
+            "Et ghettoområde (i dag: parallelsamfund) er et udsat boligområde med over 50 % "
+            "indvandrere og efterkommere fra ikke-vestlige lande."
+        ),
+        N_(
+            "Et hårdt ghettoområde (i dag: omdannelsesområde) er et område, der har opfyldt "
+            "betingelserne for at være ghettoområde i hvert af de seneste fem år. Lovens "
+            "grundregel siger fire år, men for listerne 2018–2020 gjaldt fem år."
+        ),
     ),
     uncertainties=(
-        "År før 2018 tæller, når området det år opfyldte 2018-betingelserne, som ministeriet "
-        "genberegnede dem; de gamle ghettolister (andre kriterier) er kun en tilnærmelse og "
-        "genskaber ikke listen 2019 (Solbakken, Nørager/Søstjernevej, Lindholm, "
-        "Skovgårdsparken).",
-        "Dømte-kriteriet er relativt til landsgennemsnittet; den absolutte grænse er kun "
-        "offentliggjort for nogle år (2,27 % for listen 2020, TV2 Fyn).",
+        N_(
+            "År før 2018 tæller, når området det år opfyldte 2018-betingelserne, som ministeriet "
+            "genberegnede dem; de gamle ghettolister (andre kriterier) er kun en tilnærmelse og "
+            "genskaber ikke listen 2019 (Solbakken, Nørager/Søstjernevej, Lindholm, "
+            "Skovgårdsparken)."
+        ),
+        N_(
+            "Dømte-kriteriet er relativt til landsgennemsnittet; den absolutte grænse er kun "
+            "offentliggjort for nogle år (2,27 % for listen 2020, TV2 Fyn)."
+        ),
     ),
     sources=(
         "https://ft.dk/samling/20181/lovforslag/l38/20181_l38_aendringsforslag_beh2_1531399_"
@@ -266,8 +332,8 @@ V2018 = RuleVersion(
 
 V2021 = RuleVersion(
     name="2021",
-    title_da="Ny terminologi og forebyggelsesområder (L 23, 2021)",
-    law_da="L 23 (2021-22), almenboligloven §§ 61 a og 61 b",
+    title_da=N_("Ny terminologi og forebyggelsesområder (L 23, 2021)"),
+    law_da=N_("L 23 (2021-22), almenboligloven §§ 61 a og 61 b"),
     first_year=2021,
     last_year=None,
     categories=("forebyggelsesomraade", "udsat", "parallelsamfund", "omdannelsesomraade"),
@@ -280,7 +346,7 @@ V2021 = RuleVersion(
         "nonwestern_share",
         "gt",
         30.0,
-        "Andelen af indvandrere og efterkommere fra ikke-vestlige lande overstiger 30 %",
+        N_("Andelen af indvandrere og efterkommere fra ikke-vestlige lande overstiger 30 %"),
     ),
     forebyggelse=Gate(
         (
@@ -296,26 +362,39 @@ V2021 = RuleVersion(
         2,
     ),
     plain_da=(
-        "Kriterierne for et udsat boligområde er de samme som i 2018 (mindst 1.000 beboere og "
-        "mindst to af de fire kriterier).",
-        "Et parallelsamfund (før: ghettoområde) er et udsat boligområde med over 50 % "
-        "indvandrere og efterkommere fra ikke-vestlige lande.",
-        "Et omdannelsesområde (før: hårdt ghettoområde) er et område, der har opfyldt "
-        "betingelserne for at være parallelsamfund i hvert af de seneste fem år.",
-        "Et forebyggelsesområde er et alment boligområde med mindst 1.000 beboere, som ikke er "
-        "udsat, hvor over 30 % er indvandrere og efterkommere fra ikke-vestlige lande, og hvor "
-        "mindst to af fire kriterier er opfyldt: over 30 % af de 18–64-årige uden for "
-        "arbejdsmarked og uddannelse; dømte mindst to gange landsgennemsnittet (1,45 % i "
-        "2022); over 60 % af de 30–59-årige med alene grunduddannelse; bruttoindkomst under "
-        "65 % af regionens gennemsnit.",
+        N_(
+            "Kriterierne for et udsat boligområde er de samme som i 2018 (mindst 1.000 beboere og "
+            "mindst to af de fire kriterier)."
+        ),
+        N_(
+            "Et parallelsamfund (før: ghettoområde) er et udsat boligområde med over 50 % "
+            "indvandrere og efterkommere fra ikke-vestlige lande."
+        ),
+        N_(
+            "Et omdannelsesområde (før: hårdt ghettoområde) er et område, der har opfyldt "
+            "betingelserne for at være parallelsamfund i hvert af de seneste fem år."
+        ),
+        N_(
+            "Et forebyggelsesområde er et alment boligområde med mindst 1.000 beboere, som ikke er "
+            "udsat, hvor over 30 % er indvandrere og efterkommere fra ikke-vestlige lande, og hvor "
+            "mindst to af fire kriterier er opfyldt: over 30 % af de 18–64-årige uden for "
+            "arbejdsmarked og uddannelse; dømte mindst to gange landsgennemsnittet (1,45 % i "
+            "2022); over 60 % af de 30–59-årige med alene grunduddannelse; bruttoindkomst under "
+            "65 % af regionens gennemsnit."
+        ),
     ),
     uncertainties=(
-        "Fem år i træk for et omdannelsesområde følger sbst.dk og listehistorikken (listen 2021 "
-        "udelukker fire år: Aldersrogade var parallelsamfund 2018–2021 uden at blive "
-        "omdannelsesområde); den lovændring, der gjorde fem år permanent, er ikke fundet.",
-        "Dømte-kriterierne er relative til landsgennemsnittet; absolutte grænser er kun "
-        "offentliggjort for nogle år (1,45 % for forebyggelseskriteriet på listen 2022, "
-        "dklf.dk).",
+        N_(
+            "Fem år i træk for et omdannelsesområde følger sbst.dk og listehistorikken (listen "
+            "2021 "
+            "udelukker fire år: Aldersrogade var parallelsamfund 2018–2021 uden at blive "
+            "omdannelsesområde); den lovændring, der gjorde fem år permanent, er ikke fundet."
+        ),
+        N_(
+            "Dømte-kriterierne er relative til landsgennemsnittet; absolutte grænser er kun "
+            "offentliggjort for nogle år (1,45 % for forebyggelseskriteriet på listen 2022, "
+            "dklf.dk)."
+        ),
     ),
     sources=(
         "https://ft.dk/samling/20211/lovforslag/l23/20211_l23_som_fremsat.htm",

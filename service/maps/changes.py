@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 import folium
 import geopandas as gpd
+from flask_babel import gettext as _
 
+from geo.i18n import N_
 from geo.maps.layers import MapData
 from service.maps.base import (
     APPROXIMATE_DASH,
@@ -25,10 +27,10 @@ CHANGE_COLOURS = {
     "renamed": "#4477AA",
 }
 CHANGE_LABELS_DA = {
-    "entered": "Kom på en liste",
-    "left": "Forlod en liste",
-    "changed": "Skiftede kategori",
-    "renamed": "Omdøbt eller delt",
+    "entered": N_("Kom på en liste"),
+    "left": N_("Forlod en liste"),
+    "changed": N_("Skiftede kategori"),
+    "renamed": N_("Omdøbt eller delt"),
 }
 
 
@@ -45,20 +47,26 @@ def _style(map_class: str, certain: bool, approximate: bool) -> dict:
     }
 
 
-def changes_map(data: MapData, year: int, area_url: Callable[[str], str]) -> BuiltMap:
-    """Outline plus the changed areas, one toggleable layer per kind of change."""
-    m = new_map(f"changes_{year}", data)
+def changes_map(
+    data: MapData, year: int, area_url: Callable[[str], str], lang: str = "da"
+) -> BuiltMap:
+    """Outline plus the changed areas, one toggleable layer per kind of change; its texts in
+    the language of the request (``lang`` is the map controls' language)."""
+    m = new_map(f"changes_{year}", data, lang=lang)
     add_outline(m, data.layers["outline"])
     areas: gpd.GeoDataFrame = data.layers["areas"]
-    for map_class, label in CHANGE_LABELS_DA.items():
+    for map_class, label_da in CHANGE_LABELS_DA.items():
+        label = _(label_da)
         subset = areas[areas["map_class"] == map_class]
         if subset.empty:
             continue
+        not_certain = " " + _("(ikke helt oplyst)")
+        go_to = html_text(_("Gå til områdets side"))
         popups = [
             f"<strong>{html_text(r['name'])}</strong><br>{html_text(label)}"
-            + ("" if r["certain"] else " (ikke helt oplyst)")
-            + f'<br><a href="{html_text(area_url(r["area_id"]))}">Gå til områdets side</a>'
-            for _, r in subset.iterrows()
+            + ("" if r["certain"] else not_certain)
+            + f'<br><a href="{html_text(area_url(r["area_id"]))}">{go_to}</a>'
+            for _i, r in subset.iterrows()
         ]
         frame = gpd.GeoDataFrame(
             {

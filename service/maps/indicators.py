@@ -16,12 +16,17 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 from flask import url_for
+from flask_babel import gettext as _
 
+from geo.i18n import N_
 from geo.maps.classes import DISTINCT, FISHER_JENKS, NO_VALUES, classify
 from geo.maps.layers import national_map_data
-from indicators.catalogue import CATALOGUE
+from indicators.catalogue import CATALOGUE, Unit
 from indicators.classify import criterion_threshold
+from indicators.rules.model import FILLED
 from indicators.values import SYNTHETIC_LABEL_DA, read_indicators
+from service.formats import number, page_language
+from service.i18n import translate
 from service.maps.base import (
     APPROXIMATE_DASH,
     BuiltMap,
@@ -34,6 +39,61 @@ from service.maps.base import (
 )
 from service.maps.charts import comparison_words, fmt_number, fmt_value
 
+# -- the indicator wording in the page's language ---------------------------------------------
+# Danish pages keep the wording of service.maps.charts exactly; English pages get the
+# catalogue's texts through the translation catalogue and Babel's numbers.
+
+COMPARISON_EN = {"gt": "over", "ge": "at least", "lt": "under", "le": "at most"}
+
+
+def number_text(value: float | None, unit: Unit, decimals: int | None = None) -> str:
+    """A number of ``unit`` without the unit (``41,5`` / ``41.5``); "ikke oplyst" when missing."""
+    digits = unit.decimals if decimals is None else decimals
+    if page_language() == "da":
+        return fmt_number(value, digits, whole=unit.whole)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return _("ikke oplyst")
+    return number(round(value) if unit.whole else value, 0 if unit.whole else digits)
+
+
+def with_unit(number_words: str, unit: Unit) -> str:
+    """``41.5%``, ``55% of the regional average``, ``3.04 times the national average``."""
+    label = translate(unit.label_da) or ""
+    if page_language() == "da" or not label.startswith("%"):
+        return f"{number_words} {label}"
+    return f"{number_words}{label}"
+
+
+def value_text(value: float | None, code: str) -> str:
+    """:func:`service.maps.charts.fmt_value` in the page's language."""
+    if page_language() == "da":
+        return fmt_value(value, code)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return _("ikke oplyst")
+    unit = CATALOGUE[code].unit_info
+    return with_unit(number_text(value, unit), unit)
+
+
+def threshold_words(comparison: str, threshold: float, unit: Unit) -> str:
+    """:func:`service.maps.charts.comparison_words` in the page's language."""
+    if page_language() == "da":
+        return comparison_words(comparison, threshold, unit)
+    words = number(round(threshold), 0) if unit.whole else number(threshold)
+    return f"{COMPARISON_EN[comparison]} {with_unit(words, unit)}"
+
+
+def rule_text(text: str | None) -> str | None:
+    """A Danish text of the rules (a criterion, a period, an explanation) in the page's
+    language; texts filled in with numbers (:func:`indicators.rules.model.fill`) are filled
+    in again with the language's numbers."""
+    if not text or page_language() == "da":
+        return text
+    if text in FILLED:
+        template, values = FILLED[text]
+        return _(template) % {k: v if isinstance(v, str) else number(v) for k, v in values.items()}
+    return translate(text)
+
+
 # YlOrBr, 5 of Tol's 9 steps (light to dark), without the palest ones: the areas are small
 # at the national zoom and must stand out against the land colour.
 PALETTE = ("#FEC44F", "#FB9A29", "#EC7014", "#CC4C02", "#662506")
@@ -45,13 +105,14 @@ MAX_CLASSES = 5
 class Legend:
     code: str
     label: str
-    period: str  # "2018" or "uden årstal"
+    period: str  # "2018" or "uden årstal" (in the page's language)
     classes: list[dict]  # colour, lower, upper, text, count, threshold_here
     missing: int
     threshold_text: str | None
     scheme: str
     synthetic: bool
     synthetic_label: str = SYNTHETIC_LABEL_DA
+    period_value: str = ""  # "2018" or "uden", for links
 
 
 @dataclass
@@ -66,9 +127,9 @@ def _threshold(code: str, year: int | None) -> tuple[float, str] | None:
 
 
 SCHEME_DA = {
-    DISTINCT: "hver værdi sin klasse",
-    FISHER_JENKS: "Fisher–Jenks (naturlige brud)",
-    NO_VALUES: "ingen værdier",
+    DISTINCT: N_("hver værdi sin klasse"),
+    FISHER_JENKS: N_("Fisher–Jenks (naturlige brud)"),
+    NO_VALUES: N_("ingen værdier"),
 }
 
 
@@ -77,28 +138,30 @@ def _classify(values: dict[str, float], code: str, year: int | None):
     threshold = _threshold(code, year)
     found = classify(values, threshold[0] if threshold else None)
     if not found.bins:
-        return {}, [], SCHEME_DA[NO_VALUES], threshold
+        return {}, [], translate(SCHEME_DA[NO_VALUES]), threshold
     palette = _palette(len(found.bins))
     classes = []
     lower = found.minimum
     for i, upper in enumerate(found.bins):
-        low_text = fmt_number(
-            lower if i == 0 else found.bins[i - 1], unit.decimals, whole=unit.whole
-        )
-        high_text = fmt_number(upper, unit.decimals, whole=unit.whole)
+        low_text = number_text(lower if i == 0 else found.bins[i - 1], unit)
+        high_text = number_text(upper, unit)
         classes.append(
             {
                 "colour": palette[i],
                 "swatch": f"c{PALETTE.index(palette[i])}",
                 "text": high_text
                 if i == 0 and lower == upper
-                else (f"{low_text}–{high_text}" if i == 0 else f"over {low_text} til {high_text}"),
+                else (
+                    f"{low_text}–{high_text}"
+                    if i == 0
+                    else _("over %(low)s til %(high)s", low=low_text, high=high_text)
+                ),
                 "count": found.counts[i],
                 "threshold_here": threshold is not None and math.isclose(upper, threshold[0]),
                 "index": i,
             }
         )
-    return found.membership, classes, SCHEME_DA[found.scheme], threshold
+    return found.membership, classes, translate(SCHEME_DA[found.scheme]), threshold
 
 
 def _palette(n: int) -> tuple[str, ...]:
@@ -133,7 +196,11 @@ def national_indicator_map(
         {a: v for a, v in values.items() if a in set(areas["area_id"])}, code, period
     )
     ind = CATALOGUE[code]
-    m = new_map(f"national_{year}_{code}", data)
+    lang = page_language()
+    short = translate(ind.short_da)
+    synthetic_note = f" ({translate(SYNTHETIC_LABEL_DA)})" if synthetic else ""
+    name_lang = "" if lang == "da" else ' lang="da"'  # area names are Danish
+    m = new_map(f"national_{year}_{code}", data, lang=lang)
     add_outline(m, data.layers["outline"])
     frame = gpd.GeoDataFrame(
         {
@@ -148,13 +215,14 @@ def national_indicator_map(
                 for a in areas["area_id"]
             ],
             "approximate": areas["boundary_source"] == "approximate",
-            "tooltip": [boundary_tooltip(r, "da") for _, r in areas.iterrows()],
+            "tooltip": [boundary_tooltip(r, lang) for _i, r in areas.iterrows()],
             "popup": [
-                f"<strong>{html_text(n)}</strong><br>{html_text(ind.short_da)}: "
-                f"{html_text(fmt_value(values.get(a), code))}"
-                + (f" ({SYNTHETIC_LABEL_DA})" if synthetic else "")
-                + f'<br><a href="{html_text(url_for("pages.area_page", slug=a))}">'
-                "Gå til områdets side</a>"
+                f"<strong{name_lang}>{html_text(n)}</strong><br>{html_text(short)}: "
+                f"{html_text(value_text(values.get(a), code))}"
+                + synthetic_note
+                + f'<br><a href="{html_text(area_link(a, lang))}">'
+                + html_text(_("Gå til områdets side"))
+                + "</a>"
                 for a, n in zip(areas["area_id"], areas["name"], strict=True)
             ],
         },
@@ -167,7 +235,7 @@ def national_indicator_map(
     ]
     folium.GeoJson(
         frame.__geo_interface__,
-        name=f"{ind.short_da}",
+        name=short,
         style_function=lambda f: {
             # A wide stroke in the class colour keeps small areas visible, as on the
             # category map.
@@ -185,17 +253,26 @@ def national_indicator_map(
     m.fit_bounds(data.bounds)
     legend = Legend(
         code=code,
-        label=ind.label_da,
-        period="uden årstal" if period is None else str(period),
+        label=translate(ind.label_da) or ind.label_da,
+        period=_("uden årstal") if period is None else str(period),
         classes=classes,
         missing=int(sum(a not in assigned for a in areas["area_id"])),
         threshold_text=None
         if threshold is None
-        else comparison_words(threshold[1], threshold[0], ind.unit_info),
+        else threshold_words(threshold[1], threshold[0], ind.unit_info),
         scheme=scheme,
         synthetic=synthetic,
+        synthetic_label=translate(SYNTHETIC_LABEL_DA) or SYNTHETIC_LABEL_DA,
+        period_value="uden" if period is None else str(period),
     )
     return render_map(m), legend
+
+
+def area_link(area_id: str, lang: str) -> str:
+    """The area's page, in ``lang``."""
+    if lang == "da":
+        return url_for("pages.area_page", slug=area_id)
+    return url_for("pages.area_page", slug=area_id, sprog=lang)
 
 
 def indicator_map_for(store, year: int, code: str, args) -> tuple[BuiltMap, Legend, dict]:
@@ -209,12 +286,14 @@ def indicator_map_for(store, year: int, code: str, args) -> tuple[BuiltMap, Lege
     synthetic = parse_dataset(args.get("data"), param="data")
     period = parse_indicator_year(args.get("indikatoraar"), param="indikatoraar")
     cache = map_cache("indicators")
-    key = ("national-indicator", year, code, period, synthetic, store.data_version)
+    key = ("national-indicator", year, code, period, synthetic, page_language(), store.data_version)
     built, legend = cache.get_or_build(
         key,
         lambda: national_indicator_map(store, year, code, period=period, synthetic=synthetic),
     )
     params: dict = {}
+    if page_language() != "da":
+        params["sprog"] = page_language()
     if period != "":
         params["indikatoraar"] = "uden" if period is None else period
     if synthetic:

@@ -1,14 +1,18 @@
-"""Danish pages for indicators: comparison across areas, the rules in plain Danish, what-if,
-and the national map coloured by an indicator (its script route)."""
+"""Pages for indicators: comparison across areas, the rules in plain words, what-if, and the
+national map coloured by an indicator (its script route). Danish, or English with ``?sprog=en``:
+the Danish texts of ``indicators`` are translated on output (:func:`rule_text`)."""
 
 from __future__ import annotations
 
 import math
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, g, render_template, request, url_for
+from flask_babel import gettext as _
 
 from geo.areas import list_years
+from geo.i18n import N_
 from indicators.catalogue import CATALOGUE, UNITS
+from indicators.categories import label as category_name
 from indicators.classify import (
     classify,
     criteria_reproduction,
@@ -19,8 +23,11 @@ from indicators.rules import VERSIONS, override_keys
 from indicators.rules.history import CANDIDATE_YEARS, history_report_for_store
 from indicators.values import SYNTHETIC_LABEL_DA, has_synthetic, read_indicators
 from service.errors import BadParameter, NotFoundError
+from service.formats import page_language
+from service.i18n import translate
 from service.maps.base import script_response
-from service.maps.charts import comparison_words, fmt_value, ranked_bars
+from service.maps.charts import ranked_bars
+from service.maps.indicators import number_text, rule_text, threshold_words, value_text
 from service.params import (
     parse_code,
     parse_dataset,
@@ -31,18 +38,33 @@ from service.params import (
     rule_defaults,
 )
 from service.store_access import get_store
-from service.text import year_category_label
 
 bp = Blueprint("indicator_pages", __name__)
 
 DEFAULT_COMPARE = "youth_not_in_education"
 STRUCTURAL_LABELS_DA = {
-    "min_residents": "Mindste antal beboere",
-    "min_met": "Antal af kriterierne for udsat boligområde (før 2018: ghettoområde), der skal "
-    "være opfyldt",
-    "omdannelse_years": "År i træk som parallelsamfund for et omdannelsesområde",
-    "forebyggelse_min_met": "Antal af forebyggelseskriterierne, der skal være opfyldt",
+    "min_residents": N_("Mindste antal beboere"),
+    "min_met": N_(
+        "Antal af kriterierne for udsat boligområde (før 2018: ghettoområde), der skal være opfyldt"
+    ),
+    "omdannelse_years": N_("År i træk som parallelsamfund for et omdannelsesområde"),
+    "forebyggelse_min_met": N_("Antal af forebyggelseskriterierne, der skal være opfyldt"),
 }
+
+
+@bp.app_context_processor
+def _language_arguments() -> dict:
+    """``lang_args``: the query arguments that keep a link in the page's language."""
+    lang = g.get("lang", "da")
+    return {"lang_args": {"sprog": lang} if lang != "da" else {}}
+
+
+def category_label(category: str, year: int | None) -> str:
+    """A category's name in the terms of ``year``'s law, in the page's language (the old
+    ghetto lists' category included)."""
+    if category == "ghettoomraade":
+        return _("Ghettoområde (regler før 2018)")
+    return translate(category_name(category, year)) or category
 
 
 @bp.route("/sammenlign")
@@ -63,7 +85,11 @@ def compare():
         raise NotFoundError(f"no undated values for {code}")
     if year is not None and year not in years and year not in list_years(store):
         raise NotFoundError(
-            f"ingen værdier for {CATALOGUE[code].short_da} i {year} og ingen liste det år"
+            _(
+                "ingen værdier for %(indicator)s i %(year)s og ingen liste det år",
+                indicator=translate(CATALOGUE[code].short_da),
+                year=year,
+            )
         )
     table = indicator_table(store, code, year, synthetic=synthetic)
     ind = CATALOGUE[code]
@@ -74,7 +100,7 @@ def compare():
             "area_id": r.area_id,
             "name": r.name,
             "value": None if math.isnan(r.value) else float(r.value),
-            "value_text": fmt_value(None if math.isnan(r.value) else r.value, code),
+            "value_text": value_text(None if math.isnan(r.value) else r.value, code),
             "rank": None if math.isnan(r.rank) else int(r.rank),
             "source": r.source,
             "note": r.note,
@@ -82,28 +108,36 @@ def compare():
         for r in table.itertuples()
     ]
     chart = ranked_bars(records, unit=ind.unit, threshold=threshold)
-    year_options = [("uden", "uden årstal")] if has_undated else []
+    if page_language() != "da":
+        for bar, r in zip(chart["bars"], records, strict=True):
+            bar["label"] = number_text(r["value"], ind.unit_info)
+    year_options = [("uden", _("uden årstal"))] if has_undated else []
     year_options += [(str(y), str(y)) for y in sorted(set(years) | set(list_years(store)))]
     return render_template(
         "indicators/compare.html",
         code=code,
         indicator=ind,
-        unit=UNITS[ind.unit],
+        short=translate(ind.short_da),
+        label=translate(ind.label_da),
+        unit_label=translate(ind.unit_info.label_da),
+        source=translate(ind.source),
+        criterion=translate(ind.criterion),
+        indicator_options=[(c, translate(i.short_da)) for c, i in CATALOGUE.items()],
         year=year,
         year_value="uden" if year is None else str(year),
         year_options=year_options,
-        catalogue=CATALOGUE,
         records=records,
         published=sum(r["value"] is not None for r in records),
         chart=chart,
         threshold_text=None
         if found is None
-        else comparison_words(found[1], found[0], UNITS[ind.unit]),
+        else threshold_words(found[1], found[0], UNITS[ind.unit]),
         sources=sorted({r["source"] for r in records if r["source"]}),
         notes=sorted({r["note"] for r in records if r["note"]}),
         synthetic=synthetic,
-        synthetic_label=SYNTHETIC_LABEL_DA,
+        synthetic_label=translate(SYNTHETIC_LABEL_DA),
         offer_synthetic=has_synthetic(store),
+        tr=translate,
     )
 
 
@@ -127,16 +161,17 @@ def rules_page():
                 "rule": rule,
                 "criteria": [
                     {
-                        "label": c.label_da,
-                        "comparison": comparison_words(
+                        "label": rule_text(c.label_da),
+                        "label_da": c.label_da,
+                        "comparison": threshold_words(
                             c.comparison, c.threshold, CATALOGUE[c.indicator].unit_info
                         ),
-                        "period": c.period_da,
-                        "indicator": CATALOGUE[c.indicator].short_da,
+                        "period": rule_text(c.period_da),
+                        "indicator": translate(CATALOGUE[c.indicator].short_da),
                     }
                     for c in rule.criteria()
                 ],
-                "categories": [year_category_label(c, rule.first_year) for c in rule.categories],
+                "categories": [category_label(c, rule.first_year) for c in rule.categories],
             }
         )
     return render_template(
@@ -148,7 +183,8 @@ def rules_page():
         candidates=CANDIDATE_YEARS,
         reproduction=reproduction,
         names=names,
-        category_label=year_category_label,
+        category_label=category_label,
+        tr=rule_text,
     )
 
 
@@ -171,7 +207,9 @@ def what_if():
         fields.append(
             {
                 "key": key,
-                "label": STRUCTURAL_LABELS_DA.get(key, what.removeprefix("threshold of: ")),
+                "label": rule_text(
+                    STRUCTURAL_LABELS_DA.get(key, what.removeprefix("threshold of: "))
+                ),
                 "value": overrides.get(key, defaults[key]),
                 "default": defaults[key],
                 "changed": key in overrides,
@@ -189,9 +227,10 @@ def what_if():
         fields=fields,
         overrides=overrides,
         result=result,
-        category_label=year_category_label,
+        category_label=category_label,
+        tr=rule_text,
         synthetic=synthetic,
-        synthetic_label=SYNTHETIC_LABEL_DA,
+        synthetic_label=translate(SYNTHETIC_LABEL_DA),
         offer_synthetic=has_synthetic(store),
         api_url=url_for(
             "indicator_api.classify_api",
