@@ -188,6 +188,8 @@ class _Peak:
 
         self.root = psutil.Process(pid)
         self.peak = 0
+        self.largest = 0  # the largest single process at any sample
+        self.processes = 0  # the most processes in the tree at once
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -203,8 +205,11 @@ class _Peak:
                 break
             for proc in procs:
                 with contextlib.suppress(psutil.NoSuchProcess):
-                    total += proc.memory_info().rss
+                    rss = proc.memory_info().rss
+                    total += rss
+                    self.largest = max(self.largest, rss)
             self.peak = max(self.peak, total)
+            self.processes = max(self.processes, len(procs))
             time.sleep(0.02)
 
     def stop(self) -> int:
@@ -237,7 +242,7 @@ def run(code: Path, template: Path, workdir: Path, data: Path, mode: str) -> dic
     )
     peak = _Peak(proc.pid)
     out, err = proc.communicate()
-    figures = {"peak_bytes": peak.stop()}
+    figures = {"peak_bytes": peak.stop(), "largest": peak.largest, "processes": peak.processes}
     if proc.returncode != 0:
         figures["error"] = (err.strip().splitlines() or ["?"])[-1]
         return figures
@@ -356,7 +361,8 @@ def main() -> None:
         print(
             f"| {size:g} M | {fmt} | {label} | {figures['seconds']:.1f} s | "
             f"{rate / 1e3:,.0f} k | {figures['rows'] / figures['cpu'] / 1e3:,.0f} k | "
-            f"{peak / 1e9:.2f} GB | "
+            f"{peak / 1e9:.2f} GB ({figures['processes']} processes, largest "
+            f"{figures['largest'] / 1e9:.2f} GB) | "
             f"{peak / figures['rows']:,.0f} B | {stages} | {figures['cells']:,} |",
             flush=True,
         )
