@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
 
+from geo.i18n import N_
 from geo.areas import (
     all_areas,
     areas_for_year,
@@ -16,8 +19,6 @@ from geo.areas import (
 )
 from indicators.categories import (
     CATEGORIES,
-    LABELS_DA,
-    PLURAL_DA,
     label,
     labels_for,
 )
@@ -32,14 +33,59 @@ from service.maps.plan_charts import area_plan_context
 from service.pages.panel import area_panel
 from service.params import lang_arg, municipality_arg, year_arg
 from service.store_access import get_store, has_flows_from
-from service.text import category_labels, category_plurals
+from service.i18n import translate
+from service.text import (
+    and_join,
+    boundary_text,
+    category_label,
+    category_labels,
+    category_plurals,
+    day_text,
+)
 
 bp = Blueprint("pages", __name__)
 
+
+@bp.app_context_processor
+def _page_language_helpers() -> dict:
+    """For every template: ``lang_args`` (``sprog=en`` for links on an English page, so the
+    reader stays in English; nothing on a Danish page), ``da_lang`` (` lang="da"` on an
+    English page, for names and texts quoted in Danish) and ``boundary_text``."""
+    lang = g.get("lang", "da")
+    return {
+        "lang_args": {"sprog": lang} if lang != "da" else {},
+        "da_lang": Markup(' lang="da"') if lang != "da" else "",
+        "boundary_text": lambda area: boundary_text(area, lang),
+        "day_text": lambda iso: day_text(iso, lang),
+        "and_join": lambda words: and_join(list(words), lang),
+    }
+
+
 STATUS_DA = {
-    "not_listed": "Ikke på listen",
-    "unknown": "Ikke navngivet i de indlæste data",
+    "not_listed": N_("Ikke på listen"),
+    "unknown": N_("Ikke navngivet i de indlæste data"),
 }
+
+
+def _history_rows(history, lang: str) -> list[dict]:
+    """The area's list history, with the words of each year in ``lang``: ``also`` (the other
+    categories of a listed year, in the term of that year's law) and ``incomplete_words``."""
+    plural = category_plurals(lang, None)
+    rows = history.to_dict("records")
+    for h in rows:
+        others = list(h["categories"])[:-1] if h["status"] == "listed" else []
+        h["also"] = [category_label(c, lang, h["year"]).lower() for c in reversed(others)]
+        incomplete = h.get("incomplete_categories")
+        incomplete = list(incomplete) if isinstance(incomplete, list | tuple) else []
+        h["incomplete_words"] = [plural[c] for c in incomplete]
+    return rows
+
+
+def _label_in(lang: str):
+    """``label(category, year)`` in ``lang`` (Danish: indicators.categories.label)."""
+    if lang == "da":
+        return label
+    return lambda category, year=None: category_label(category, lang, year)
 
 
 @bp.route("/")
@@ -104,6 +150,7 @@ def area_page(slug: str):
         slug,
         year_arg=request.args.get("indikatoraar"),
         synthetic=request.args.get("data") == "syntetisk",
+        lang=g.lang,
     )
     return render_template(
         "pages/area.html",
@@ -112,14 +159,13 @@ def area_page(slug: str):
         years=list_years(store),
         has_flows=has_flows_from(slug),
         panel=panel,
-        history=history.to_dict("records"),
+        history=_history_rows(history, g.lang),
         built=built,
         script_url=built and url_for("pages.area_script", slug=slug, v=store.data_version),
         colours=CATEGORY_COLOURS,
-        labels=LABELS_DA,
-        plural=PLURAL_DA,
-        status_da=STATUS_DA,
-        label=label,
+        labels=category_labels(g.lang, None),
+        statuses={k: translate(v) for k, v in STATUS_DA.items()},
+        label=_label_in(g.lang),
         categories=CATEGORIES,
         plan_section=area_plan_context(store, slug),
     )
@@ -140,7 +186,7 @@ def municipality_index():
     per = areas.groupby("municipality_code")["area_id"].count()
     names = municipality_names(store)
     rows = [
-        {"code": code, "name": names.get(code, "ikke oplyst"), "areas": int(per.get(code, 0))}
+        {"code": code, "name": names.get(code, _("ikke oplyst")), "areas": int(per.get(code, 0))}
         for code in sorted(set(names) | set(per.index))
     ]
     rows = [r for r in rows if r["areas"]] + [r for r in rows if not r["areas"]]
@@ -168,7 +214,7 @@ def municipality_page(code: str):
         built=built if drawable else None,
         drawable=drawable,
         script_url=url_for("pages.municipality_script", code=code, aar=year, v=store.data_version),
-        label=label,
+        label=_label_in(g.lang),
         labels=labels_for(year),
     )
 
