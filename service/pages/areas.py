@@ -6,7 +6,6 @@ from flask import Blueprint, g, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from geo.i18n import N_
 from geo.areas import (
     all_areas,
     areas_for_year,
@@ -17,12 +16,14 @@ from geo.areas import (
     municipality_status,
     year_summary,
 )
+from geo.i18n import N_
 from indicators.categories import (
     CATEGORIES,
     label,
     labels_for,
 )
 from service.errors import NotFoundError
+from service.i18n import translate
 from service.maps.base import (
     CATEGORY_COLOURS,
     MapOptions,
@@ -33,7 +34,6 @@ from service.maps.plan_charts import area_plan_context
 from service.pages.panel import area_panel
 from service.params import lang_arg, municipality_arg, year_arg
 from service.store_access import get_store, has_flows_from
-from service.i18n import translate
 from service.text import (
     and_join,
     boundary_text,

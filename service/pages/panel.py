@@ -15,13 +15,15 @@ from __future__ import annotations
 import math
 
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from geo.i18n import N_
 from indicators.catalogue import CATALOGUE, UNITS, Unit
 from indicators.classify import assess_area, criterion_threshold, official_categories
 from indicators.rules import rule_for_year
 from indicators.values import SYNTHETIC_LABEL_DA, read_indicators
+from service.formats import number
+from service.i18n import translate
 from service.maps.charts import (
     bullet,
     comparison_words,
@@ -30,8 +32,6 @@ from service.maps.charts import (
     met_words,
     time_series,
 )
-from service.formats import number
-from service.i18n import translate
 from service.serialise import is_missing
 from service.text import category_label, year_category_label
 
