@@ -21,8 +21,8 @@ from indicators.catalogue import CATALOGUE
 from indicators.categories import CATEGORIES, label
 from indicators.rules import COMPARISONS
 from service.maps.base import CATEGORY_COLOURS, NOT_LISTED_COLOUR, map_cache
-from service.params import lang_arg, municipality_arg
 from service.pages.panel import ui_text
+from service.params import lang_arg, municipality_arg
 from service.pdf import html_to_pdf
 from service.store_access import get_flows, get_store, threshold
 from service.text import LABELS_EN
