@@ -81,6 +81,11 @@ def _history_rows(history, lang: str) -> list[dict]:
     return rows
 
 
+def _in_language() -> dict:
+    """``sprog=en`` for a URL the English page loads (its map script); nothing in Danish."""
+    return {"sprog": g.lang} if g.lang != "da" else {}
+
+
 def _label_in(lang: str):
     """``label(category, year)`` in ``lang`` (Danish: indicators.categories.label)."""
     if lang == "da":
@@ -143,7 +148,7 @@ def area_index():
 
 @bp.route("/omraader/<slug>")
 def area_page(slug: str):
-    info, history, built = area_built(slug)
+    info, history, built = area_built(slug, MapOptions(lang=g.lang))
     store = get_store()
     panel = area_panel(
         store,
@@ -161,7 +166,8 @@ def area_page(slug: str):
         panel=panel,
         history=_history_rows(history, g.lang),
         built=built,
-        script_url=built and url_for("pages.area_script", slug=slug, v=store.data_version),
+        script_url=built
+        and url_for("pages.area_script", slug=slug, v=store.data_version, **_in_language()),
         colours=CATEGORY_COLOURS,
         labels=category_labels(g.lang, None),
         statuses={k: translate(v) for k, v in STATUS_DA.items()},
@@ -173,7 +179,7 @@ def area_page(slug: str):
 
 @bp.route("/omraader/<slug>/kort.js")
 def area_script(slug: str):
-    _info, _history, built = area_built(slug)
+    _info, _history, built = area_built(slug, MapOptions(lang=lang_arg()))
     if built is None:
         raise NotFoundError(f"area {slug!r} has no location to draw")
     return script_response(built.script)
@@ -204,7 +210,7 @@ def municipality_page(code: str):
     every = all_areas(store)
     here = every[every["municipality_code"] == code]
     drawable = bool((here["boundary_source"] != "none").any())
-    built = municipality_built(code, year)
+    built = municipality_built(code, year, MapOptions(lang=g.lang))
     return render_template(
         "pages/municipality.html",
         municipality=municipality,
@@ -213,7 +219,9 @@ def municipality_page(code: str):
         status=status.to_dict("records"),
         built=built if drawable else None,
         drawable=drawable,
-        script_url=url_for("pages.municipality_script", code=code, aar=year, v=store.data_version),
+        script_url=url_for(
+            "pages.municipality_script", code=code, aar=year, v=store.data_version, **_in_language()
+        ),
         label=_label_in(g.lang),
         labels=labels_for(year),
     )
@@ -226,7 +234,7 @@ def municipality_script(code: str):
     get_municipality(store, code)
     year = year_arg(list_years(store))
     areas_for_year(store, year)  # 404 for a year without a list
-    return script_response(municipality_built(code, year).script)
+    return script_response(municipality_built(code, year, MapOptions(lang=lang_arg())).script)
 
 
 @bp.route("/om")
