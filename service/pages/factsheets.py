@@ -20,6 +20,7 @@ from geo.maps.static import LayerStyle, render_svg
 from indicators.catalogue import CATALOGUE
 from indicators.categories import CATEGORIES, label
 from indicators.rules import COMPARISONS
+from service.formats import date
 from service.maps.base import CATEGORY_COLOURS, NOT_LISTED_COLOUR, map_cache
 from service.pages.panel import ui_text
 from service.params import lang_arg, municipality_arg
@@ -259,7 +260,7 @@ def _plan_figure(lang: str, num):
 def _render(template: str, sheet: FactSheet, lang: str, **context) -> bytes:
     num, signed, pct = _fmt(lang)
     now = dt.datetime.now(dt.UTC)
-    printed = f"{now:%d.%m.%Y}" if lang == "da" else f"{now:%d %B %Y}"
+    printed = f"{now:%d.%m.%Y}" if lang == "da" else date(now.date(), lang)
     html = render_template(
         template,
         sheet=sheet,
