@@ -169,6 +169,18 @@ def boundary_text(area, lang: str) -> str:
     return note
 
 
+def boundary_html(area, lang: str):
+    """:func:`boundary_text` for the body of a page: on an English page the order an official
+    boundary cites (``BEK nr. 1365 af 29/11/2018``) is marked ``lang="da"``, as published."""
+    from markupsafe import Markup
+
+    words = boundary_text(area, lang)
+    if lang == "da" or area.get("boundary_source") != "official" or "(" not in words:
+        return words
+    head, order = words.split("(", 1)
+    return Markup('{}(<span lang="da">{}</span>)').format(head, order.removesuffix(")"))
+
+
 BOUNDARY_OFFICIAL_EN = "official boundary"
 BOUNDARY_USER_EN = "boundary imported by the user"
 

@@ -36,6 +36,7 @@ from service.params import lang_arg, municipality_arg, year_arg
 from service.store_access import get_store, has_flows_from
 from service.text import (
     and_join,
+    boundary_html,
     boundary_text,
     category_label,
     category_labels,
@@ -56,6 +57,7 @@ def _page_language_helpers() -> dict:
         "lang_args": {"sprog": lang} if lang != "da" else {},
         "da_lang": Markup(' lang="da"') if lang != "da" else "",
         "boundary_text": lambda area: boundary_text(area, lang),
+        "boundary_html": lambda area: boundary_html(area, lang),
         "day_text": lambda iso: day_text(iso, lang),
         "and_join": lambda words: and_join(list(words), lang),
     }

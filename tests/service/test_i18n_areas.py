@@ -123,3 +123,34 @@ def test_fact_sheets_in_english(client, sheet_html, url):
     _assert_english(sheet_html[-1])
     assert client.get(url).status_code == 200
     assert '<html lang="da">' in sheet_html[-1] and "Faktaark" in sheet_html[-1]
+
+
+@pytest.fixture
+def official_client(default_store, tmp_path):
+    """A store where Mjølnerparken and Aldersrogade have their official boundary (the test
+    cadastre; one of Aldersrogade's parcels is missing from it)."""
+    from boundaries.parcels import import_parcels
+    from service import create_app
+    from tests.boundaries.cadastre_fixture import write_cadastre_gpkg, write_list_xlsx
+
+    import_parcels(
+        default_store,
+        write_list_xlsx(tmp_path / "bilag1.xlsx"),
+        write_cadastre_gpkg(tmp_path / "matrikel.gpkg"),
+        order_number="1365",
+        order_date="2018-11-29",
+        list_date="2018-12-01",
+    )
+    config = {"TESTING": True, "STORE_PATH": str(default_store.path), "ACCESS_LOG": False}
+    return create_app(config).test_client()
+
+
+@pytest.mark.parametrize("slug", ["mjoelnerparken", "aldersrogade"])
+def test_official_boundary_in_english(official_client, slug):
+    page = official_client.get(f"/omraader/{slug}?sprog=en").get_data(as_text=True)
+    _assert_english(_without_plan_section(page))
+    assert 'official boundary (<span lang="da">BEK nr. 1365 af 29/11/2018</span>)' in page
+    assert "valid from 1 December 2018" in page and "The boundary's history" in page
+    danish = official_client.get(f"/omraader/{slug}").get_data(as_text=True)
+    assert "officiel afgrænsning (BEK nr. 1365 af 29/11/2018): de " in danish
+    assert "gælder fra 1. december 2018" in danish
