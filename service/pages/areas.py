@@ -1,4 +1,5 @@
-"""Danish HTML pages: the national map, area pages, the area index and the data sources."""
+"""The site's pages (Danish; English with ``?sprog=en``): the national map, area pages, the area
+index, the municipalities and the data sources."""
 
 from __future__ import annotations
 
