@@ -117,10 +117,25 @@ def ui_text(text: str | None, lang: str):
     English page without one the Danish text marked ``lang="da"``."""
     if not text or lang == "da":
         return text
-    english = _filled(text) or translate(text)
+    english = _phrase(text) or _filled(text) or translate(text)
     if english != text:
         return english
     return Markup('<span lang="da">{}</span>').format(text)
+
+
+def _phrase(text: str) -> str | None:
+    """A text that keeps the marked template and the values it was made from (a ``Phrase``
+    of the relocation texts) in the page's language: the template translated, the values
+    that are phrases too translated, other values (names, years) as they are."""
+    template = getattr(text, "template", None)
+    if template is None:
+        return None
+    values = {
+        k: (_phrase(v) or translate(v)) if hasattr(v, "template") else v
+        for k, v in getattr(text, "values", {}).items()
+    }
+    english = translate(template)
+    return english % values if values else english
 
 
 def _filled(text: str) -> str | None:
