@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import NotFound
+from geo.i18n import N_
 from geo.naming import MAX_SLUG_LENGTH, ascii_fold
 from geo.store import Store
 from indicators.categories import CATEGORIES, SEVERITY
@@ -47,10 +48,15 @@ def municipality_names(store: Store) -> dict[str, str]:
     return names
 
 
+# The name of a municipality whose code the store has no name for (a UI text: translated on
+# output with service.i18n.translate).
+NOT_PUBLISHED = N_("ikke oplyst")
+
+
 def _with_municipality(frame: pd.DataFrame, store: Store) -> pd.DataFrame:
     names = municipality_names(store)
     frame = frame.copy()
-    frame["municipality_name"] = frame["municipality_code"].map(names).fillna("ikke oplyst")
+    frame["municipality_name"] = frame["municipality_code"].map(names).fillna(NOT_PUBLISHED)
     return frame
 
 

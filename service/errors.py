@@ -1,15 +1,19 @@
 """Errors with their HTTP meaning, and one JSON shape for every API error.
 
 Under ``/api`` every error is ``{"status": 404, "code": "not_found", "message": "..."}``;
-elsewhere the same error renders as a Danish page.
+elsewhere the same error renders as a page in the request's language (its title and frame
+translated; the message is the API's English message, or a Danish one where the error has it,
+shown on the Danish page).
 """
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from geo.errors import NotFound, StoreError
+from geo.i18n import N_
+from service.i18n import translate
 
 STORE_UNAVAILABLE = (
     "the data store cannot be read at the moment; the service's operator can see why in the "
@@ -41,12 +45,13 @@ class NotFoundError(APIError):
 
 
 _TITLES_DA = {
-    400: "Ugyldig forespørgsel",
-    404: "Siden findes ikke",
-    405: "Metoden er ikke tilladt",
-    500: "Der opstod en fejl",
-    503: "Tjenesten er ikke klar",
+    400: N_("Ugyldig forespørgsel"),
+    404: N_("Siden findes ikke"),
+    405: N_("Metoden er ikke tilladt"),
+    500: N_("Der opstod en fejl"),
+    503: N_("Tjenesten er ikke klar"),
 }
+_TITLE_DA = N_("Fejl")
 
 
 def _respond(status: int, code: str, message: str, message_da: str | None = None):
@@ -54,12 +59,13 @@ def _respond(status: int, code: str, message: str, message_da: str | None = None
         response = jsonify({"status": status, "code": code, "message": message})
         response.status_code = status
         return response
+    danish = g.get("lang", "da") == "da"
     return (
         render_template(
             "error.html",
             status=status,
-            title=_TITLES_DA.get(status, "Fejl"),
-            message=message_da or message,
+            title=translate(_TITLES_DA.get(status, _TITLE_DA)),
+            message=(message_da if danish else None) or message,
         ),
         status,
     )

@@ -143,3 +143,62 @@ def category_plurals(lang: str, year: int | None) -> dict[str, str]:
     if year is not None and year < 2021:
         return {**PLURAL_EN, **HISTORIC_PLURAL_EN}
     return dict(PLURAL_EN)
+
+
+# -- the page-language helpers of the site's pages (registered in service.pages.areas) -------
+
+
+def boundary_text(area, lang: str) -> str:
+    """What an area's shape is, in ``lang``: the stored Danish ``boundary_note`` on Danish
+    pages (unchanged); on English pages the same statement in English."""
+    note = area.get("boundary_note") or ""
+    if lang == "da":
+        return note
+    source = area.get("boundary_source")
+    if source == "approximate":
+        return text(lang, "approximate")
+    if source == "none":
+        return text(lang, "no_location")
+    if source == "official":
+        order = area.get("boundary_order")
+        if not (isinstance(order, str) and order) and "(" in note:
+            order = note[note.index("(") + 1 : note.rindex(")")]
+        return text(lang, "official", order=order) if order else BOUNDARY_OFFICIAL_EN
+    if source == "user":
+        return BOUNDARY_USER_EN
+    return note
+
+
+def boundary_html(area, lang: str):
+    """:func:`boundary_text` for the body of a page: on an English page the order an official
+    boundary cites (``BEK nr. 1365 af 29/11/2018``) is marked ``lang="da"``, as published."""
+    from markupsafe import Markup
+
+    words = boundary_text(area, lang)
+    if lang == "da" or area.get("boundary_source") != "official" or "(" not in words:
+        return words
+    head, order = words.split("(", 1)
+    return Markup('{}(<span lang="da">{}</span>)').format(head, order.removesuffix(")"))
+
+
+BOUNDARY_OFFICIAL_EN = "official boundary"
+BOUNDARY_USER_EN = "boundary imported by the user"
+
+
+def day_text(iso: str | None, lang: str) -> str:
+    """An ISO date as ``1. december 2018`` (Danish, as the ``dato`` filter writes it) or
+    ``1 December 2018``; "ikke oplyst" / "not published" when there is none."""
+    if lang == "da":
+        from service.templating import danish_date
+
+        return danish_date(iso)
+    if not isinstance(iso, str) or len(iso) < 10:
+        return "not published"
+    from service.formats import date
+
+    return date(iso[:10], lang)
+
+
+def and_join(words: list[str], lang: str) -> str:
+    """``a og b`` / ``a and b`` (every word joined, as the Danish pages always did)."""
+    return (" og " if lang == "da" else " and ").join(words)

@@ -1,8 +1,11 @@
-"""Danish HTML pages: the national map, area pages, the area index and the data sources."""
+"""The site's pages (Danish; English with ``?sprog=en``): the national map, area pages, the area
+index, the municipalities and the data sources."""
 
 from __future__ import annotations
 
 from flask import Blueprint, g, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
 
 from geo.areas import (
     all_areas,
@@ -14,14 +17,14 @@ from geo.areas import (
     municipality_status,
     year_summary,
 )
+from geo.i18n import N_
 from indicators.categories import (
     CATEGORIES,
-    LABELS_DA,
-    PLURAL_DA,
     label,
     labels_for,
 )
 from service.errors import NotFoundError
+from service.i18n import translate
 from service.maps.base import (
     CATEGORY_COLOURS,
     MapOptions,
@@ -32,14 +35,65 @@ from service.maps.plan_charts import area_plan_context
 from service.pages.panel import area_panel
 from service.params import lang_arg, municipality_arg, year_arg
 from service.store_access import get_store, has_flows_from
-from service.text import category_labels, category_plurals
+from service.text import (
+    and_join,
+    boundary_html,
+    boundary_text,
+    category_label,
+    category_labels,
+    category_plurals,
+    day_text,
+)
 
 bp = Blueprint("pages", __name__)
 
+
+@bp.app_context_processor
+def _page_language_helpers() -> dict:
+    """For every template: ``lang_args`` (``sprog=en`` for links on an English page, so the
+    reader stays in English; nothing on a Danish page), ``da_lang`` (` lang="da"` on an
+    English page, for names and texts quoted in Danish) and ``boundary_text``."""
+    lang = g.get("lang", "da")
+    return {
+        "lang_args": {"sprog": lang} if lang != "da" else {},
+        "da_lang": Markup(' lang="da"') if lang != "da" else "",
+        "boundary_text": lambda area: boundary_text(area, lang),
+        "boundary_html": lambda area: boundary_html(area, lang),
+        "day_text": lambda iso: day_text(iso, lang),
+        "and_join": lambda words: and_join(list(words), lang),
+    }
+
+
 STATUS_DA = {
-    "not_listed": "Ikke på listen",
-    "unknown": "Ikke navngivet i de indlæste data",
+    "not_listed": N_("Ikke på listen"),
+    "unknown": N_("Ikke navngivet i de indlæste data"),
 }
+
+
+def _history_rows(history, lang: str) -> list[dict]:
+    """The area's list history, with the words of each year in ``lang``: ``also`` (the other
+    categories of a listed year, in the term of that year's law) and ``incomplete_words``."""
+    plural = category_plurals(lang, None)
+    rows = history.to_dict("records")
+    for h in rows:
+        others = list(h["categories"])[:-1] if h["status"] == "listed" else []
+        h["also"] = [category_label(c, lang, h["year"]).lower() for c in reversed(others)]
+        incomplete = h.get("incomplete_categories")
+        incomplete = list(incomplete) if isinstance(incomplete, list | tuple) else []
+        h["incomplete_words"] = [plural[c] for c in incomplete]
+    return rows
+
+
+def _in_language() -> dict:
+    """``sprog=en`` for a URL the English page loads (its map script); nothing in Danish."""
+    return {"sprog": g.lang} if g.lang != "da" else {}
+
+
+def _label_in(lang: str):
+    """``label(category, year)`` in ``lang`` (Danish: indicators.categories.label)."""
+    if lang == "da":
+        return label
+    return lambda category, year=None: category_label(category, lang, year)
 
 
 @bp.route("/")
@@ -97,13 +151,14 @@ def area_index():
 
 @bp.route("/omraader/<slug>")
 def area_page(slug: str):
-    info, history, built = area_built(slug)
+    info, history, built = area_built(slug, MapOptions(lang=g.lang))
     store = get_store()
     panel = area_panel(
         store,
         slug,
         year_arg=request.args.get("indikatoraar"),
         synthetic=request.args.get("data") == "syntetisk",
+        lang=g.lang,
     )
     return render_template(
         "pages/area.html",
@@ -112,14 +167,14 @@ def area_page(slug: str):
         years=list_years(store),
         has_flows=has_flows_from(slug),
         panel=panel,
-        history=history.to_dict("records"),
+        history=_history_rows(history, g.lang),
         built=built,
-        script_url=built and url_for("pages.area_script", slug=slug, v=store.data_version),
+        script_url=built
+        and url_for("pages.area_script", slug=slug, v=store.data_version, **_in_language()),
         colours=CATEGORY_COLOURS,
-        labels=LABELS_DA,
-        plural=PLURAL_DA,
-        status_da=STATUS_DA,
-        label=label,
+        labels=category_labels(g.lang, None),
+        statuses={k: translate(v) for k, v in STATUS_DA.items()},
+        label=_label_in(g.lang),
         categories=CATEGORIES,
         plan_section=area_plan_context(store, slug),
     )
@@ -127,7 +182,7 @@ def area_page(slug: str):
 
 @bp.route("/omraader/<slug>/kort.js")
 def area_script(slug: str):
-    _info, _history, built = area_built(slug)
+    _info, _history, built = area_built(slug, MapOptions(lang=lang_arg()))
     if built is None:
         raise NotFoundError(f"area {slug!r} has no location to draw")
     return script_response(built.script)
@@ -140,7 +195,7 @@ def municipality_index():
     per = areas.groupby("municipality_code")["area_id"].count()
     names = municipality_names(store)
     rows = [
-        {"code": code, "name": names.get(code, "ikke oplyst"), "areas": int(per.get(code, 0))}
+        {"code": code, "name": names.get(code, _("ikke oplyst")), "areas": int(per.get(code, 0))}
         for code in sorted(set(names) | set(per.index))
     ]
     rows = [r for r in rows if r["areas"]] + [r for r in rows if not r["areas"]]
@@ -158,7 +213,7 @@ def municipality_page(code: str):
     every = all_areas(store)
     here = every[every["municipality_code"] == code]
     drawable = bool((here["boundary_source"] != "none").any())
-    built = municipality_built(code, year)
+    built = municipality_built(code, year, MapOptions(lang=g.lang))
     return render_template(
         "pages/municipality.html",
         municipality=municipality,
@@ -167,8 +222,10 @@ def municipality_page(code: str):
         status=status.to_dict("records"),
         built=built if drawable else None,
         drawable=drawable,
-        script_url=url_for("pages.municipality_script", code=code, aar=year, v=store.data_version),
-        label=label,
+        script_url=url_for(
+            "pages.municipality_script", code=code, aar=year, v=store.data_version, **_in_language()
+        ),
+        label=_label_in(g.lang),
         labels=labels_for(year),
     )
 
@@ -180,7 +237,7 @@ def municipality_script(code: str):
     get_municipality(store, code)
     year = year_arg(list_years(store))
     areas_for_year(store, year)  # 404 for a year without a list
-    return script_response(municipality_built(code, year).script)
+    return script_response(municipality_built(code, year, MapOptions(lang=lang_arg())).script)
 
 
 @bp.route("/om")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, Response, render_template, url_for
+from markupsafe import Markup
 
 from geo.areas import list_years
 from geo.factsheet import FactSheet, area_fact_sheet, municipality_fact_sheet
@@ -19,7 +20,9 @@ from geo.maps.static import LayerStyle, render_svg
 from indicators.catalogue import CATALOGUE
 from indicators.categories import CATEGORIES, label
 from indicators.rules import COMPARISONS
+from service.formats import date
 from service.maps.base import CATEGORY_COLOURS, NOT_LISTED_COLOUR, map_cache
+from service.pages.panel import ui_text
 from service.params import lang_arg, municipality_arg
 from service.pdf import html_to_pdf
 from service.store_access import get_flows, get_store, threshold
@@ -244,8 +247,10 @@ _UNITS_EN = {"homes": "homes", "pct": "%", "areas": "areas"}
 
 def _plan_figure(lang: str, num):
     def plan_figure(fact: dict) -> str:
-        if lang == "da" or fact.get("number") is None:
+        if lang == "da":
             return fact["figure_da"]
+        if fact.get("number") is None:  # the figure in the source's words: Danish as published
+            return Markup('<span lang="da">{}</span>').format(fact["figure_da"])
         approx = "approx. " if fact.get("approximate") else ""
         return f"{approx}{num(fact['number'])} {_UNITS_EN.get(fact.get('unit') or '', '')}".strip()
 
@@ -255,7 +260,7 @@ def _plan_figure(lang: str, num):
 def _render(template: str, sheet: FactSheet, lang: str, **context) -> bytes:
     num, signed, pct = _fmt(lang)
     now = dt.datetime.now(dt.UTC)
-    printed = f"{now:%d.%m.%Y}" if lang == "da" else f"{now:%d %B %Y}"
+    printed = f"{now:%d.%m.%Y}" if lang == "da" else date(now.date(), lang)
     html = render_template(
         template,
         sheet=sheet,
@@ -274,6 +279,7 @@ def _render(template: str, sheet: FactSheet, lang: str, **context) -> bytes:
         signed=signed,
         pct=pct,
         plan_figure=_plan_figure(lang, num),
+        ui=lambda text: ui_text(text, lang),
         **context,
     )
     return html_to_pdf(html)
