@@ -42,6 +42,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import InputRejected, NotFound, Problem
+from geo.i18n import N_
 from geo.naming import AreaMatcher, municipality_code
 from geo.tabular import parse_number, read_table, require_columns
 
@@ -95,100 +96,103 @@ class FactType:
 FACT_TYPES: dict[str, FactType] = {
     f.code: f
     for f in (
-        FactType("plan_proposed", "Plan fremlagt", "Plan proposed", None),
+        FactType("plan_proposed", N_("Plan fremlagt"), "Plan proposed", None),
         FactType(
             "plan_adopted_municipality",
-            "Vedtaget af kommunen",
+            N_("Vedtaget af kommunen"),
             "Adopted by the municipality",
             None,
         ),
         FactType(
-            "plan_approved_ministry", "Godkendt af ministeriet", "Approved by the ministry", None
+            "plan_approved_ministry",
+            N_("Godkendt af ministeriet"),
+            "Approved by the ministry",
+            None,
         ),
         FactType(
             "dispensation",
-            "Dispensation (tilladt andel almene familieboliger)",
+            N_("Dispensation (tilladt andel almene familieboliger)"),
             "Dispensation (allowed share)",
             "pct",
         ),
-        FactType("plan_content", "Planens indhold", "Content of the plan", None),
-        FactType("baseline_homes", "Boliger før planen", "Homes before the plan", "homes"),
+        FactType("plan_content", N_("Planens indhold"), "Content of the plan", None),
+        FactType("baseline_homes", N_("Boliger før planen"), "Homes before the plan", "homes"),
         FactType(
             "baseline_share_almene_familieboliger",
-            "Andel almene familieboliger før planen",
+            N_("Andel almene familieboliger før planen"),
             "Share of almene familieboliger before the plan",
             "pct",
         ),
         FactType(
             "target_share_almene_familieboliger",
-            "Planens mål for andelen i 2030",
+            N_("Planens mål for andelen i 2030"),
             "Target share in 2030",
             "pct",
         ),
-        FactType("demolition", "Nedrivning", "Demolition", "homes"),
+        FactType("demolition", N_("Nedrivning"), "Demolition", "homes"),
         FactType(
             "demolition_by_afdeling",
-            "Nedrivning pr. afdeling",
+            N_("Nedrivning pr. afdeling"),
             "Demolition by housing department",
             "homes",
         ),
-        FactType("sale", "Salg", "Sale", "homes"),
-        FactType("conversion", "Omdannelse", "Conversion", "homes"),
-        FactType("new_private_homes", "Nye private boliger", "New private homes", "homes"),
-        FactType("new_homes", "Nye boliger (blandet)", "New homes (mixed)", "homes"),
-        FactType("status", "Status", "Status", None),
+        FactType("sale", N_("Salg"), "Sale", "homes"),
+        FactType("conversion", N_("Omdannelse"), "Conversion", "homes"),
+        FactType("new_private_homes", N_("Nye private boliger"), "New private homes", "homes"),
+        FactType("new_homes", N_("Nye boliger (blandet)"), "New homes (mixed)", "homes"),
+        FactType("status", N_("Status"), "Status", None),
         FactType(
             "count_with_plan",
-            "Områder med udviklingsplan (hele landet)",
+            N_("Områder med udviklingsplan (hele landet)"),
             "Areas with a plan (national)",
             "areas",
         ),
-        FactType("status_report", "Statusrapport", "Status report", None),
+        FactType("status_report", N_("Statusrapport"), "Status report", None),
     )
 }
 
 # The rows of an area's plan table, in order: (row key, label, fact types shown in it).
 PLAN_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("proposed", "Fremlagt", ("plan_proposed",)),
-    ("adopted", "Vedtaget af kommunen", ("plan_adopted_municipality",)),
-    ("approved", "Godkendt af ministeriet", ("plan_approved_ministry",)),
-    ("baseline_homes", "Boliger før planen", ("baseline_homes",)),
-    ("demolition", "Nedrivning", ("demolition", "demolition_by_afdeling")),
-    ("sale", "Salg", ("sale",)),
-    ("conversion", "Omdannelse", ("conversion",)),
-    ("new_private_homes", "Nye private boliger", ("new_private_homes",)),
-    ("new_homes", "Andre nye boliger", ("new_homes",)),
-    ("content", "Planens indhold i øvrigt", ("plan_content",)),
+    ("proposed", N_("Fremlagt"), ("plan_proposed",)),
+    ("adopted", N_("Vedtaget af kommunen"), ("plan_adopted_municipality",)),
+    ("approved", N_("Godkendt af ministeriet"), ("plan_approved_ministry",)),
+    ("baseline_homes", N_("Boliger før planen"), ("baseline_homes",)),
+    ("demolition", N_("Nedrivning"), ("demolition", "demolition_by_afdeling")),
+    ("sale", N_("Salg"), ("sale",)),
+    ("conversion", N_("Omdannelse"), ("conversion",)),
+    ("new_private_homes", N_("Nye private boliger"), ("new_private_homes",)),
+    ("new_homes", N_("Andre nye boliger"), ("new_homes",)),
+    ("content", N_("Planens indhold i øvrigt"), ("plan_content",)),
     (
         "route",
-        "Vejen til 40 % senest 1. januar 2030",
+        "Vejen til 40 % senest 1. januar 2030",  # the template shows it
         (
             "baseline_share_almene_familieboliger",
             "target_share_almene_familieboliger",
             "dispensation",
         ),
     ),
-    ("status", "Status", ("status",)),
+    ("status", N_("Status"), ("status",)),
 )
 
 # The columns of /udviklingsplaner: (key, label, fact types, numeric sort).
 OVERVIEW_COLUMNS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
-    ("adopted", "Vedtaget (kommune)", ("plan_adopted_municipality",), False),
-    ("approved", "Godkendt (ministerium)", ("plan_approved_ministry",), False),
-    ("demolition", "Nedrivning", ("demolition",), True),
-    ("sale", "Salg", ("sale",), True),
-    ("conversion", "Omdannelse", ("conversion",), True),
-    ("new_private_homes", "Nye private boliger", ("new_private_homes", "new_homes"), True),
-    ("baseline_share", "Andel før", ("baseline_share_almene_familieboliger",), True),
-    ("target", "Mål 1.1.2030", ("target_share_almene_familieboliger", "dispensation"), True),
-    ("status", "Status", ("status",), False),
+    ("adopted", N_("Vedtaget (kommune)"), ("plan_adopted_municipality",), False),
+    ("approved", N_("Godkendt (ministerium)"), ("plan_approved_ministry",), False),
+    ("demolition", N_("Nedrivning"), ("demolition",), True),
+    ("sale", N_("Salg"), ("sale",), True),
+    ("conversion", N_("Omdannelse"), ("conversion",), True),
+    ("new_private_homes", N_("Nye private boliger"), ("new_private_homes", "new_homes"), True),
+    ("baseline_share", N_("Andel før"), ("baseline_share_almene_familieboliger",), True),
+    ("target", N_("Mål 1.1.2030"), ("target_share_almene_familieboliger", "dispensation"), True),
+    ("status", N_("Status"), ("status",), False),
 )
 SORT_KEYS = ("area", "municipality", *(c[0] for c in OVERVIEW_COLUMNS))
 
 _DECIDED_DA = {
-    "plan_proposed": "Fremlagt (indholdet er ikke gengivet i kilden)",
-    "plan_adopted_municipality": "Vedtaget (indholdet er ikke gengivet i kilden)",
-    "plan_approved_ministry": "Godkendt (indholdet er ikke gengivet i kilden)",
+    "plan_proposed": N_("Fremlagt (indholdet er ikke gengivet i kilden)"),
+    "plan_adopted_municipality": N_("Vedtaget (indholdet er ikke gengivet i kilden)"),
+    "plan_approved_ministry": N_("Godkendt (indholdet er ikke gengivet i kilden)"),
 }
 
 _MONTHS_DA = (
@@ -881,13 +885,13 @@ def _share_path(
     for f in facts:
         if f.fact_type == "baseline_share_almene_familieboliger" and f.number is not None:
             year = int(f.date[:4]) if f.date else 0
-            baseline = SharePoint(year, f.number, "baseline", f.source_url, "Udgangspunkt")
+            baseline = SharePoint(year, f.number, "baseline", f.source_url, N_("Udgangspunkt"))
             break
-    target = SharePoint(2030, TARGET_SHARE, "target", LAW, "Lovens krav")
+    target = SharePoint(2030, TARGET_SHARE, "target", LAW, N_("Lovens krav"))
     kind = "law"
     for wanted, label in (
-        ("dispensation", "Dispensation"),
-        ("target_share_almene_familieboliger", "Planens mål"),
+        ("dispensation", N_("Dispensation")),
+        ("target_share_almene_familieboliger", N_("Planens mål")),
     ):
         hits = [f for f in facts if f.fact_type == wanted and f.number is not None]
         if hits:
@@ -898,7 +902,7 @@ def _share_path(
             break
     own = values[values["area_id"] == area_id].sort_values("year")
     measured = [
-        SharePoint(int(y), float(v), "measured", str(s), "Indlæst værdi")
+        SharePoint(int(y), float(v), "measured", str(s), N_("Indlæst værdi"))
         for y, v, s in zip(own["year"], own["value"], own["source"], strict=True)
     ]
     seen = {p.year for p in measured}
@@ -921,7 +925,7 @@ def _rows_for(facts: list[Fact]) -> list[PlanRow]:
         notes = []
         for f in chosen:
             if f.conflict and f.conflict_note not in notes:
-                notes.append(f.conflict_note or "Kilderne er uenige.")
+                notes.append(f.conflict_note or N_("Kilderne er uenige."))
         rows.append(PlanRow(key, label, chosen, notes))
     return rows
 

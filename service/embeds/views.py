@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 from markupsafe import escape
 
 from geo.areas import (
@@ -319,7 +320,7 @@ def picker():
         snippet=iframe_snippet(src, title, height),
         preview=preview,
         oembed=public_url("embeds.oembed", url=src),
-        languages={"da": "dansk", "en": "engelsk"},
+        languages={"da": _("dansk"), "en": _("engelsk")},
         pinned=pinned,
     )
 
