@@ -290,7 +290,8 @@ def picker():
     endpoint, args = _embed_target()
     # New snippets follow the latest list unless a year is chosen explicitly.
     pinned = request.args.get("aar", "") not in ("", *LATEST)
-    query = {"aar": year if pinned else "seneste"}
+    # "seneste" and "latest" are the same; an English snippet says it in English
+    query = {"aar": year if pinned else ("seneste" if lang == "da" else "latest")}
     if lang != "da":
         query["sprog"] = lang
     src = public_url(endpoint, **args, **query)

@@ -8,6 +8,8 @@ quoted from the sources (plan content, report titles, quotes) stays Danish in ``
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, g, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -84,6 +86,59 @@ def link_terms(text: str, skip: str | None = None) -> Markup:
     return Markup("").join(out)
 
 
+@bp.app_template_filter("danish_terms")
+def danish_terms(text: str | None) -> Markup:
+    """Escape ``text``; on an English page, mark the Danish legal terms in it (glossary forms
+    such as "omdannelsesområder", used as loanwords) ``lang="da"`` for screen readers."""
+    text = "" if text is None else str(text)
+    if page_language() == "da":
+        return Markup("{}").format(text)
+    out, last = [], 0
+    for start, end, _slug in glossary.find_terms(text):
+        out.append(escape(text[last:start]))
+        out.append(Markup('<span lang="da">{}</span>').format(text[start:end]))
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+# Danish function words that are not English words: a free text (a provenance entry written
+# by whoever imported the data) that uses them is Danish.
+_DANISH_WORDS = frozenset(
+    ["og", "af", "på", "fra", "til", "ikke", "er", "der", "som", "eller", "med"]
+)
+_URL = re.compile(r"https?://[^\s,;()]+")
+
+
+def _is_danish(text: str) -> bool:
+    return any(w.lower() in _DANISH_WORDS for w in re.findall(r"\w+", _URL.sub(" ", text)))
+
+
+@bp.app_template_filter("free_text")
+def free_text(text: str | None) -> Markup:
+    """A free text from the data (a provenance entry) on the page: on an English page, the
+    parts written in Danish (a bracketed or ``;``-separated part with Danish words, a web
+    address with Danish words in it) are marked ``lang="da"``, and so are Danish legal
+    terms used as loanwords; a Danish page shows the text as it is."""
+    text = "" if text is None else str(text)
+    if page_language() == "da":
+        return Markup("{}").format(text)
+    if _is_danish(_URL.sub(" ", text).split("(")[0]):
+        return Markup('<span lang="da">{}</span>').format(text)
+    out = []
+    for part in re.split(r"(\([^()]*\)|;\s)", text):
+        if part.startswith("(") and _is_danish(part):
+            out.append(Markup('<span lang="da">{}</span>').format(part))
+            continue
+        last = 0
+        for m in _URL.finditer(part):
+            out.append(danish_terms(part[last : m.start()]))
+            out.append(Markup('<span lang="da">{}</span>').format(m.group(0)))
+            last = m.end()
+        out.append(danish_terms(part[last:]))
+    return Markup("").join(out)
+
+
 @bp.app_template_filter("source_link")
 def source_link(source: str) -> Markup:
     """A source as a link when it is an address, else as text."""
@@ -108,7 +163,6 @@ _MONTHS_EN = (
     "November",
     "December",
 )
-_UNITS = {"homes": N_("boliger"), "areas": N_("områder")}
 
 
 def lang_args() -> dict:
@@ -141,8 +195,10 @@ def figure(fact: Fact) -> Markup:
     if fact.number is not None:
         if fact.unit == "pct":
             text = pct(fact.number)
-        elif fact.unit in _UNITS:
-            text = f"{number(fact.number)} {_(_UNITS[fact.unit])}"
+        elif fact.unit == "homes":
+            text = _("%(number)s boliger", number=number(fact.number))
+        elif fact.unit == "areas":
+            text = _("%(number)s områder", number=number(fact.number))
         else:
             text = number(fact.number)
         return Markup("{}").format(_("ca. %(figure)s", figure=text) if fact.approximate else text)

@@ -21,10 +21,15 @@ def _danish_ui_texts() -> set[str]:
     for message in catalogue:
         if not message.id or message.string == message.id:
             continue
-        for part in re.split(r"%\(\w+\)s", message.id):
-            part = part.strip(" .,:;()?")
-            if len(part) >= 4 and part.lower() not in message.string.lower():
-                texts.add(part)
+        # plural messages (ngettext) have a tuple of ids and of strings
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        english = " ".join(s or "" for s in strings).lower()
+        for msgid in ids:
+            for part in re.split(r"%\(\w+\)s", msgid):
+                part = part.strip(" .,:;()?")
+                if len(part) >= 4 and part.lower() not in english:
+                    texts.add(part)
     return texts
 
 
