@@ -161,3 +161,17 @@ def test_imported_share_values_in_english(share_client):
     area = share_client.get("/omraader/vollsmose?sprog=en").get_data(as_text=True)
     assert "71.3%" in area_plan_part(area)
     assert danish_words(area_plan_part(area)) == []
+
+
+def test_about_page_with_moves_in_english(demo_store_file):
+    """/om with the (synthetic) moves: the disclosure table and the provenance entry of the
+    moves, which is written in Danish and so marked."""
+    app = create_app({"TESTING": True, "STORE_PATH": str(demo_store_file), "ACCESS_LOG": False})
+    client = app.test_client()
+    page = client.get("/om?sprog=en").get_data(as_text=True)
+    assert_english(page)
+    assert "Information loss per view" in page
+    assert "Area → municipality, all years, all reasons (the default view)" in page
+    assert '<span lang="da">Syntetiske eksempeldata:' in page
+    danish = client.get("/om").get_data(as_text=True)
+    assert "Informationstab pr. visning" in danish and "Syntetiske eksempeldata:" in danish
