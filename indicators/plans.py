@@ -21,8 +21,10 @@ decided_by      who decided, when the source says
 source_url      where the fact was published
 evidence_quote  the source's words
 note            caveats
+note_en         our English for the note (empty when there is none)
 conflict        a key shared by facts whose sources disagree; the page shows them together
 conflict_note   what the disagreement is
+conflict_note_en  its English (empty when there is none)
 dataset         which load the row came from
 ==============  ==============================================================================
 
@@ -75,8 +77,10 @@ COLUMNS = [
     "source_url",
     "evidence_quote",
     "note",
+    "note_en",
     "conflict",
     "conflict_note",
+    "conflict_note_en",
     "dataset",
 ]
 
@@ -227,8 +231,10 @@ _OPTIONAL = {
     "source_url": ("source_url", "source", "kilde"),
     "evidence_quote": ("evidence_quote", "citat"),
     "note": ("note", "bemaerkning", "bemærkning"),
+    "note_en": ("note_en",),
     "conflict": ("conflict", "konflikt"),
     "conflict_note": ("conflict_note",),
+    "conflict_note_en": ("conflict_note_en",),
 }
 
 
@@ -292,6 +298,9 @@ def empty_frame() -> pd.DataFrame:
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
+    for col in ("note_en", "conflict_note_en"):  # a store written before the English texts
+        if col not in frame.columns:
+            frame[col] = ""
     frame["number"] = pd.to_numeric(frame["number"]).astype(float)
     frame["approximate"] = frame["approximate"].astype(bool)
     for col in COLUMNS:
@@ -303,9 +312,17 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
 # -- validation (one code path for the embedded file and for imports) -----------------------
 
 
-def _conflict_notes() -> dict[str, str]:
+def _conflict_notes() -> dict[str, tuple[str, str]]:
+    """Conflict key → (Danish description, our English)."""
     table = pd.read_csv(CONFLICTS_FILE, dtype=str, keep_default_na=False)
-    return dict(zip(table["conflict"], table["description"], strict=True))
+    if "description_en" not in table.columns or (table["description_en"].str.strip() == "").any():
+        raise ValueError(f"{CONFLICTS_FILE}: every conflict needs description_en (its English)")
+    return {
+        k: (da, en)
+        for k, da, en in zip(
+            table["conflict"], table["description"], table["description_en"], strict=True
+        )
+    }
 
 
 def matcher_from(areas: pd.DataFrame, aliases: pd.DataFrame) -> AreaMatcher:
@@ -492,8 +509,10 @@ def _check_row(row: _Row, matcher: AreaMatcher) -> dict | None:
         "source_url": url,
         "evidence_quote": row.cell("evidence_quote"),
         "note": row.cell("note"),
+        "note_en": row.cell("note_en"),
         "conflict": row.cell("conflict"),
         "conflict_note": row.cell("conflict_note"),
+        "conflict_note_en": row.cell("conflict_note_en"),
     }
 
 
@@ -503,7 +522,7 @@ def validate_plan_table(
     matcher: AreaMatcher,
     *,
     dataset: str,
-    conflict_notes: dict[str, str] | None = None,
+    conflict_notes: dict[str, tuple[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Check a table of plan facts and return it in the store's columns.
 
@@ -518,7 +537,7 @@ def validate_plan_table(
     dataset
         Written into every row.
     conflict_notes
-        Descriptions of known conflict keys.
+        Descriptions of known conflict keys (Danish, English).
 
     Raises
     ------
@@ -553,7 +572,9 @@ def validate_plan_table(
             )
             continue
         seen[fact["fact_id"]] = number
-        fact["conflict_note"] = fact["conflict_note"] or notes.get(fact["conflict"], "")
+        known = notes.get(fact["conflict"], ("", ""))
+        if not fact["conflict_note"]:
+            fact["conflict_note"], fact["conflict_note_en"] = known
         fact["dataset"] = dataset
         out.append(fact)
     if problems:
@@ -653,7 +674,14 @@ def import_plans(store, path: str | Path, *, source: str | None = None) -> dict:
     dataset = "import:" + path.name
     existing = read_plan_facts(store)
     known_notes = {
-        k: n for k, n in zip(existing["conflict"], existing["conflict_note"], strict=True) if k
+        k: (n, en)
+        for k, n, en in zip(
+            existing["conflict"],
+            existing["conflict_note"],
+            existing["conflict_note_en"],
+            strict=True,
+        )
+        if k
     }
     incoming = validate_plan_table(
         frame,
@@ -707,6 +735,8 @@ class Fact:
     conflict_note: str
     shared_with: list[str]  # other areas a combined figure also covers (names)
     other_areas: list[str] = field(default_factory=list)  # a conflicting fact of other areas
+    note_en: str = ""
+    conflict_note_en: str = ""
 
     @property
     def figure_da(self) -> str:
@@ -734,8 +764,10 @@ class Fact:
             "source_url": self.source_url,
             "evidence_quote": self.evidence_quote or None,
             "note": self.note or None,
+            "note_en": self.note_en or None,
             "conflict": self.conflict or None,
             "conflict_note": self.conflict_note or None,
+            "conflict_note_en": self.conflict_note_en or None,
             "shared_with": self.shared_with,
             "other_areas": self.other_areas,
         }
@@ -749,6 +781,7 @@ class PlanRow:
     label_da: str
     facts: list[Fact]
     conflicts: list[str]  # conflict notes of the facts in this row
+    conflicts_en: list[str] = field(default_factory=list)  # their English ("" when none)
 
     @property
     def known(self) -> bool:
@@ -865,6 +898,8 @@ def _to_fact(row: dict, area_id: str, names: dict[str, tuple[str, str]]) -> Fact
         note=row["note"],
         conflict=row["conflict"],
         conflict_note=row["conflict_note"],
+        note_en=row["note_en"],
+        conflict_note_en=row["conflict_note_en"],
         shared_with=[names.get(i, (i, ""))[0] for i in others] if mine else [],
         other_areas=[] if mine else [names.get(i, (i, ""))[0] for i in others],
     )
@@ -922,11 +957,13 @@ def _rows_for(facts: list[Fact]) -> list[PlanRow]:
     for key, label, types in PLAN_ROWS:
         chosen = [f for f in facts if f.fact_type in types]
         chosen.sort(key=lambda f: (types.index(f.fact_type), f.conflict, f.date, f.part))
-        notes = []
+        notes: list[str] = []
+        notes_en: list[str] = []
         for f in chosen:
             if f.conflict and f.conflict_note not in notes:
                 notes.append(f.conflict_note or N_("Kilderne er uenige."))
-        rows.append(PlanRow(key, label, chosen, notes))
+                notes_en.append(f.conflict_note_en if f.conflict_note else "")
+        rows.append(PlanRow(key, label, chosen, notes, notes_en))
     return rows
 
 

@@ -107,7 +107,8 @@ def danish_terms(text: str | None) -> Markup:
 _DANISH_WORDS = frozenset(
     ["og", "af", "på", "fra", "til", "ikke", "er", "der", "som", "eller", "med"]
 )
-_URL = re.compile(r"https?://[^\s,;()]+")
+# a web address, or a Danish site's name (``dansk-byudvikling.dk``)
+_URL = re.compile(r"https?://[^\s,;()]+|\b[\w.-]+\.dk\b(?:/[^\s,;()]*)?")
 
 
 def _is_danish(text: str) -> bool:
@@ -118,7 +119,7 @@ def _is_danish(text: str) -> bool:
 def free_text(text: str | None) -> Markup:
     """A free text from the data (a provenance entry) on the page: on an English page, the
     parts written in Danish (a bracketed or ``;``-separated part with Danish words, a web
-    address with Danish words in it) are marked ``lang="da"``, and so are Danish legal
+    address or a Danish site's name) are marked ``lang="da"``, and so are Danish legal
     terms used as loanwords; a Danish page shows the text as it is."""
     text = "" if text is None else str(text)
     if page_language() == "da":

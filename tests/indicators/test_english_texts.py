@@ -144,3 +144,31 @@ def test_survey_refuses_a_measure_without_english(programmes_dir):
     table.to_csv(path, index=False)
     with pytest.raises(ValueError, match="measure_en is blank or missing in rows \\[5\\]"):
         programmes.survey()
+
+
+def test_plan_notes_and_conflicts_have_their_english():
+    from indicators import plans
+
+    table = pd.read_csv(plans.DEFAULT_FILE, dtype=str, keep_default_na=False)
+    noted = table["note"].str.strip() != ""
+    assert ((table["note_en"].str.strip() != "") == noted).all()
+    assert all(en for _da, en in plans._conflict_notes().values())
+
+
+def test_plan_conflicts_refuse_a_description_without_english(tmp_path, monkeypatch):
+    from indicators import plans
+
+    path = tmp_path / "plan_conflicts.csv"
+    table = pd.read_csv(plans.CONFLICTS_FILE, dtype=str, keep_default_na=False)
+    table.loc[0, "description_en"] = ""
+    table.to_csv(path, index=False)
+    monkeypatch.setattr(plans, "CONFLICTS_FILE", path)
+    with pytest.raises(ValueError, match="description_en"):
+        plans._conflict_notes()
+
+
+def test_plan_facts_written_before_english_notes_still_read():
+    from indicators import plans
+
+    old = plans.empty_frame().drop(columns=["note_en", "conflict_note_en"])
+    assert {"note_en", "conflict_note_en"} <= set(plans._normalise(old).columns)

@@ -175,3 +175,12 @@ def test_about_page_with_moves_in_english(demo_store_file):
     assert '<span lang="da">Syntetiske eksempeldata:' in page
     danish = client.get("/om").get_data(as_text=True)
     assert "Informationstab pr. visning" in danish and "Syntetiske eksempeldata:" in danish
+
+
+def test_our_notes_in_english_and_the_sources_disagreement_explained(client):
+    page = client.get("/omraader/tingbjerg-utterslevhuse?sprog=en").get_data(as_text=True)
+    part = area_plan_part(page)
+    assert "The sources disagree on the number of new private homes" in part
+    assert 'The 2019 plan as <span lang="da">bha.dk</span> summarises it in September' in part
+    danish = area_plan_part(client.get("/omraader/tingbjerg-utterslevhuse").get_data(as_text=True))
+    assert "Kilderne er uenige om antallet af nye private boliger" in danish
