@@ -193,7 +193,7 @@ OVERVIEW_COLUMNS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
 )
 SORT_KEYS = ("area", "municipality", *(c[0] for c in OVERVIEW_COLUMNS))
 
-_DECIDED_DA = {
+DECIDED_DA = {
     "plan_proposed": N_("Fremlagt (indholdet er ikke gengivet i kilden)"),
     "plan_adopted_municipality": N_("Vedtaget (indholdet er ikke gengivet i kilden)"),
     "plan_approved_ministry": N_("Godkendt (indholdet er ikke gengivet i kilden)"),
@@ -745,7 +745,7 @@ class Fact:
             unit = UNIT_LABELS_DA.get(self.unit, "")
             return ("ca. " if self.approximate else "") + f"{number_da(self.number)} {unit}"
         # A decision whose content the source does not summarise still happened.
-        return self.text or _DECIDED_DA.get(self.fact_type, "ikke oplyst")
+        return self.text or DECIDED_DA.get(self.fact_type, "ikke oplyst")
 
     def as_dict(self) -> dict:
         """The record as plain data (JSON-ready)."""

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from geo.i18n import N_
 from indicators import evaluation, glossary, programmes
 from indicators.plans import (
-    _DECIDED_DA,
+    DECIDED_DA,
     LAW_URL,
     OVERVIEW_COLUMNS,
     Fact,
@@ -28,6 +28,7 @@ from indicators.plans import (
     plans_overview,
 )
 from indicators.reports import TRACKS, filter_reports, read_reports, report_records
+from service.formats import date as format_date
 from service.formats import number, page_language
 from service.i18n import translate
 from service.maps.plan_charts import (
@@ -150,22 +151,6 @@ def source_link(source: str) -> Markup:
     return Markup("{}").format(source)
 
 
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
 def lang_args() -> dict:
     """``{"sprog": "en"}`` on an English page, for links that keep the reader's language."""
     lang = g.get("lang", "da")
@@ -182,10 +167,9 @@ def date_text(date: str) -> str:
     parts = date.split("-")
     if len(parts) == 1:
         return parts[0]
-    month = _MONTHS_EN[int(parts[1]) - 1]
     if len(parts) == 2:
-        return f"{month} {parts[0]}"
-    return f"{int(parts[2])} {month} {parts[0]}"
+        return format_date(f"{date}-01", form="MMMM y")
+    return format_date(date, form="d MMMM y")
 
 
 def figure(fact: Fact) -> Markup:
@@ -205,7 +189,7 @@ def figure(fact: Fact) -> Markup:
         return Markup("{}").format(_("ca. %(figure)s", figure=text) if fact.approximate else text)
     if fact.text:
         return Markup('<span lang="da">{}</span>').format(fact.text)
-    return Markup("{}").format(_(_DECIDED_DA.get(fact.fact_type, N_("ikke oplyst"))))
+    return Markup("{}").format(_(DECIDED_DA.get(fact.fact_type, N_("ikke oplyst"))))
 
 
 def source_text(text: str | None) -> Markup:
