@@ -118,7 +118,8 @@ def _is_danish(text: str) -> bool:
 
 @bp.app_template_filter("free_text")
 def free_text(text: str | None) -> Markup:
-    """A free text from the data (a provenance entry) on the page: on an English page, the
+    """A free text from the data (a provenance entry, our English note on a plan fact) on the
+    page: on an English page, the
     parts written in Danish (a bracketed or ``;``-separated part with Danish words, a web
     address or a Danish site's name) are marked ``lang="da"``, and so are Danish legal
     terms used as loanwords; a Danish page shows the text as it is."""
