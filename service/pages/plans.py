@@ -118,11 +118,10 @@ def _is_danish(text: str) -> bool:
 
 @bp.app_template_filter("free_text")
 def free_text(text: str | None) -> Markup:
-    """A free text from the data (a provenance entry, our English note on a plan fact) on the
-    page: on an English page, the
-    parts written in Danish (a bracketed or ``;``-separated part with Danish words, a web
-    address or a Danish site's name) are marked ``lang="da"``, and so are Danish legal
-    terms used as loanwords; a Danish page shows the text as it is."""
+    """A free text from the data (a provenance entry, our English note on a plan fact): on an
+    English page, the parts written in Danish (a bracketed or ``;``-separated part with
+    Danish words, a web address or a Danish site's name) are marked ``lang="da"``, and so
+    are Danish legal terms used as loanwords; a Danish page shows the text as it is."""
     text = "" if text is None else str(text)
     if page_language() == "da":
         return Markup("{}").format(text)
