@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.i18n import N_
 from indicators.categories import PLURAL_DA
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "default"
@@ -28,71 +29,106 @@ class Level:
 
     ``answers`` are keys the service turns into links: ``areas``, ``compare``, ``plans``,
     ``flows``, ``receiving``; ``awaiting`` says what is missing until data are imported.
+    Every text has our English version next to it (``*_en``).
     """
 
     code: str
     title_da: str
+    title_en: str
     scale_da: str
+    scale_en: str
     text_da: str
+    text_en: str
     answers: tuple[str, ...]
     awaiting: str = ""
+    awaiting_en: str = ""
 
 
 LEVELS: tuple[Level, ...] = (
     Level(
         "omraader",
         "De 15 omdannelsesområder",
+        "The 15 transformation areas",
         "områdeniveau",
+        "area level",
         "Det overordnede mål er, at de hårde ghettoområder udvikler sig til velfungerende og "
         "blandede boligområder – både i beboere og boligtyper. De fysiske, sociale og "
         "udlejningsmæssige redskaber skal skabe forandringen; hvert område sammensætter selv "
         "redskaberne.",
+        "The overall goal is that the severe ghetto areas develop into well-functioning, mixed "
+        "housing areas – in both residents and types of housing. The physical, social and "
+        "letting tools are to bring about the change; each area puts together its own mix of "
+        "tools.",
         ("areas", "compare", "plans"),
     ),
     Level(
         "beboere",
         "Beboerne i områderne",
+        "The residents of the areas",
         "individniveau",
+        "individual level",
         "Hvordan udvikler beboernes socioøkonomiske status, trivsel og livschancer sig, og "
         "hvordan bidrager den boligsociale indsats? En antagelse er, at tilflyttere har en "
         "bedre socioøkonomisk status, som kan smitte af på de eksisterende beboere.",
+        "How do the residents' socio-economic status, well-being and life chances develop, "
+        "and how does the social housing work contribute? One assumption is that newcomers "
+        "have a better socio-economic status, which may rub off on the existing residents.",
         (),
         "Afventer data: oplysninger om beboerne (trivsel, motivation, livsmestring, arbejde, "
         "uddannelse) er ikke indlæst.",
+        "Awaiting data: information on the residents (well-being, motivation, coping, work, "
+        "education) has not been imported.",
     ),
     Level(
         "fraflyttere",
         "Beboerne, der flytter ud",
+        "The residents who move out",
         "individniveau",
+        "individual level",
         "Hvis fraflytningerne skaber nye udsatte områder andre steder, er man samfundsmæssigt "
         "lige vidt; og det er uhensigtsmæssigt, hvis fraflytningen forringer de fraflyttedes "
         "livschancer. Derfor følges, hvor de flytter hen, og hvordan det går dem.",
+        "If the moves out create new vulnerable areas elsewhere, society has gained nothing; "
+        "and it is undesirable if moving out worsens the life chances of those who move. "
+        "Therefore the evaluation follows where they move to and how they fare.",
         ("flows",),
     ),
     Level(
         "almen_sektor",
         "Den øvrige almene sektor",
+        "The rest of the public (almen) housing sector",
         "områdeniveau",
+        "area level",
         "Den såkaldte vandsengseffekt: hvor flytter beboerne fra de berørte boligområder hen, og "
         "hvilke følger har det for resten af den almene sektor? Opstår der nye udsatte områder, "
         "når der ikke længere er hårde ghettoområder?",
+        "The so-called waterbed effect: where do the residents of the affected housing areas "
+        "move to, and what follows for the rest of the public (almen) housing sector? Do new "
+        "vulnerable areas arise when there are no longer any severe ghetto areas?",
         ("receiving",),
     ),
 )
 
-TRACKS_TEXT: tuple[tuple[str, str, str], ...] = (
+# (code, Danish title, Danish text, English title, English text)
+TRACKS_TEXT: tuple[tuple[str, str, str, str, str], ...] = (
     (
         "fysisk",
         "Det fysiske spor (BUILD/AAU, fra 2018)",
         "Følger udviklingen i de fysiske tiltag tæt med delrapporter for hvert boligområde – "
         "fire pr. område frem til 2029 – tværgående rapporter undervejs og en afsluttende "
         "rapport.",
+        "The physical track (BUILD/AAU, from 2018)",
+        "Follows the physical measures closely with interim reports for each housing area – "
+        "four per area until 2029 – cross-cutting reports along the way and a final report.",
     ),
     (
         "socialt",
         "Det sociale spor (VIVE, fra 2020)",
         "Tre afrapporteringer på tværs af områderne om fremdriften mod målene i 2030: en "
         "baselinerapport, en midtvejsrapport og en afsluttende rapport.",
+        "The social track (VIVE, from 2020)",
+        "Three reports across the areas on the progress towards the 2030 goals: a baseline "
+        "report, a mid-term report and a final report.",
     ),
 )
 
@@ -111,7 +147,13 @@ def questions() -> dict[str, list[str]]:
 
 @dataclass(frozen=True)
 class Event:
-    """One entry of the timeline."""
+    """One entry of the timeline.
+
+    ``title_en``/``text_en`` are our English for a seed event. The events made from the store
+    carry their parts instead, for the service to word in the page's language: a list year
+    its ``counts`` (category, official count); a plan decision the plan's ``names``, the
+    ``action`` (a Danish UI text marked with ``N_``) and ``who`` decided.
+    """
 
     date: str  # YYYY, YYYY-MM or YYYY-MM-DD
     kind: str  # evaluering | lov | liste | plan | frist
@@ -119,6 +161,12 @@ class Event:
     text: str
     source: str
     source_url: str
+    title_en: str = ""
+    text_en: str = ""
+    counts: tuple[tuple[str, int], ...] = ()
+    names: tuple[str, ...] = ()
+    action: str = ""
+    who: str = ""
 
     @property
     def year(self) -> int:
@@ -136,19 +184,43 @@ class Event:
 
 
 KINDS_DA = {
-    "evaluering": "Evalueringen",
-    "lov": "Lov",
-    "liste": "Liste 1. december",
-    "plan": "Udviklingsplan",
-    "frist": "Frist",
+    "evaluering": N_("Evalueringen"),
+    "lov": N_("Lov"),
+    "liste": N_("Liste 1. december"),
+    "plan": N_("Udviklingsplan"),
+    "frist": N_("Frist"),
 }
 
 
 @lru_cache(maxsize=1)
 def _seed_events() -> tuple[Event, ...]:
-    table = pd.read_csv(DATA_DIR / "evaluation_timeline.csv", dtype=str, keep_default_na=False)
+    path = DATA_DIR / "evaluation_timeline.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in ("title_en", "text_en") if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path}: missing columns {missing}")
+    for number, r in enumerate(table.to_dict("records"), start=1):
+        if r["kind"] not in KINDS_DA:
+            raise ValueError(
+                f"{path}: row {number}: kind {r['kind']!r} is expected to be one of "
+                + ", ".join(KINDS_DA)
+            )
+        if not r["title_en"].strip() or bool(r["text"].strip()) != bool(r["text_en"].strip()):
+            raise ValueError(
+                f"{path}: row {number} ({r['title']!r}): title_en is blank, or only one of "
+                "text and text_en is given"
+            )
     return tuple(
-        Event(r["date"], r["kind"], r["title"], r["text"], r["source"], r["source_url"])
+        Event(
+            r["date"],
+            r["kind"],
+            r["title"],
+            r["text"],
+            r["source"],
+            r["source_url"],
+            title_en=r["title_en"],
+            text_en=r["text_en"],
+        )
         for r in table.to_dict("records")
     )
 
@@ -173,6 +245,10 @@ def _list_events(store) -> list[Event]:
                 "Officielle antal: " + ", ".join(parts) + ".",
                 "; ".join(sources),
                 sources[0] if sources and sources[0].startswith("http") else "",
+                counts=tuple(
+                    (str(cat), int(c))
+                    for cat, c in zip(rows["category"], rows["count"], strict=True)
+                ),
             )
         )
     return out
@@ -182,9 +258,9 @@ def _plan_events(store) -> list[Event]:
     from indicators.plans import all_plans
 
     wanted = {
-        "plan_adopted_municipality": "plan vedtaget",
-        "plan_approved_ministry": "udviklingsplan godkendt af ministeriet",
-        "dispensation": "dispensation til en højere andel almene familieboliger",
+        "plan_adopted_municipality": N_("plan vedtaget"),
+        "plan_approved_ministry": N_("udviklingsplan godkendt af ministeriet"),
+        "dispensation": N_("dispensation til en højere andel almene familieboliger"),
     }
     out = []
     seen: set[str] = set()
@@ -205,6 +281,9 @@ def _plan_events(store) -> list[Event]:
                         text if text != "ikke oplyst" else "",
                         f.source_url,
                         f.source_url if f.source_url.startswith("http") else "",
+                        names=(plan.name, *f.shared_with),
+                        action=wanted[f.fact_type],
+                        who=f.decided_by,
                     )
                 )
     return out

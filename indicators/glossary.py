@@ -1,7 +1,8 @@
 """The glossary (ordforklaring): the legal and evaluation terms the product uses.
 
-Each term has a definition in plain Danish, its law reference where there is one and the
-source it was taken from (``data/default/glossary.csv``). :func:`find_terms` locates the
+Each term has a definition in plain Danish and our English explanation of it (with an
+English rendering of the term), its law reference where there is one and the source it was
+taken from (``data/default/glossary.csv``). :func:`find_terms` locates the
 terms in a text so that the service can link them to their explanation.
 """
 
@@ -28,15 +29,21 @@ class Term:
     law: str
     source: str
     source_url: str
+    term_en: str = ""
+    definition_en: str = ""
+    law_en: str = ""
 
     def as_dict(self) -> dict:
         """The term as plain data (JSON-ready)."""
         return {
             "id": self.slug,
             "term": self.term,
+            "term_en": self.term_en,
             "forms": list(self.forms),
             "definition_da": self.definition,
+            "definition_en": self.definition_en,
             "law": self.law or None,
+            "law_en": self.law_en or None,
             "source": self.source,
             "source_url": self.source_url or None,
         }
@@ -44,8 +51,27 @@ class Term:
 
 @lru_cache(maxsize=1)
 def terms() -> tuple[Term, ...]:
-    """Every term, in alphabetical order."""
+    """Every term, in alphabetical order.
+
+    Raises
+    ------
+    ValueError
+        A duplicate slug, a term without its English rendering or explanation, or a law
+        reference in only one of the two languages (file, slug and column named).
+    """
     table = pd.read_csv(FILE, dtype=str, keep_default_na=False)
+    missing = [c for c in ("term_en", "definition_en", "law_en") if c not in table.columns]
+    if missing:
+        raise ValueError(f"{FILE}: missing columns {missing}")
+    for r in table.to_dict("records"):
+        for column in ("term_en", "definition_en"):
+            if not r[column].strip():
+                raise ValueError(f"{FILE}: term {r['slug']!r}: {column} is blank")
+        if bool(r["law"].strip()) != bool(r["law_en"].strip()):
+            raise ValueError(
+                f"{FILE}: term {r['slug']!r}: law {r['law']!r} and law_en {r['law_en']!r} "
+                "must both be given or both be blank"
+            )
     out = [
         Term(
             slug=r["slug"],
@@ -55,6 +81,9 @@ def terms() -> tuple[Term, ...]:
             law=r["law"],
             source=r["source"],
             source_url=r["source_url"],
+            term_en=r["term_en"],
+            definition_en=r["definition_en"],
+            law_en=r["law_en"],
         )
         for r in table.to_dict("records")
     ]

@@ -21,8 +21,10 @@ decided_by      who decided, when the source says
 source_url      where the fact was published
 evidence_quote  the source's words
 note            caveats
+note_en         our English for the note (empty when there is none)
 conflict        a key shared by facts whose sources disagree; the page shows them together
 conflict_note   what the disagreement is
+conflict_note_en  its English (empty when there is none)
 dataset         which load the row came from
 ==============  ==============================================================================
 
@@ -42,6 +44,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import InputRejected, NotFound, Problem
+from geo.i18n import N_
 from geo.naming import AreaMatcher, municipality_code
 from geo.tabular import parse_number, read_table, require_columns
 
@@ -74,8 +77,10 @@ COLUMNS = [
     "source_url",
     "evidence_quote",
     "note",
+    "note_en",
     "conflict",
     "conflict_note",
+    "conflict_note_en",
     "dataset",
 ]
 
@@ -95,100 +100,103 @@ class FactType:
 FACT_TYPES: dict[str, FactType] = {
     f.code: f
     for f in (
-        FactType("plan_proposed", "Plan fremlagt", "Plan proposed", None),
+        FactType("plan_proposed", N_("Plan fremlagt"), "Plan proposed", None),
         FactType(
             "plan_adopted_municipality",
-            "Vedtaget af kommunen",
+            N_("Vedtaget af kommunen"),
             "Adopted by the municipality",
             None,
         ),
         FactType(
-            "plan_approved_ministry", "Godkendt af ministeriet", "Approved by the ministry", None
+            "plan_approved_ministry",
+            N_("Godkendt af ministeriet"),
+            "Approved by the ministry",
+            None,
         ),
         FactType(
             "dispensation",
-            "Dispensation (tilladt andel almene familieboliger)",
+            N_("Dispensation (tilladt andel almene familieboliger)"),
             "Dispensation (allowed share)",
             "pct",
         ),
-        FactType("plan_content", "Planens indhold", "Content of the plan", None),
-        FactType("baseline_homes", "Boliger før planen", "Homes before the plan", "homes"),
+        FactType("plan_content", N_("Planens indhold"), "Content of the plan", None),
+        FactType("baseline_homes", N_("Boliger før planen"), "Homes before the plan", "homes"),
         FactType(
             "baseline_share_almene_familieboliger",
-            "Andel almene familieboliger før planen",
+            N_("Andel almene familieboliger før planen"),
             "Share of almene familieboliger before the plan",
             "pct",
         ),
         FactType(
             "target_share_almene_familieboliger",
-            "Planens mål for andelen i 2030",
+            N_("Planens mål for andelen i 2030"),
             "Target share in 2030",
             "pct",
         ),
-        FactType("demolition", "Nedrivning", "Demolition", "homes"),
+        FactType("demolition", N_("Nedrivning"), "Demolition", "homes"),
         FactType(
             "demolition_by_afdeling",
-            "Nedrivning pr. afdeling",
+            N_("Nedrivning pr. afdeling"),
             "Demolition by housing department",
             "homes",
         ),
-        FactType("sale", "Salg", "Sale", "homes"),
-        FactType("conversion", "Omdannelse", "Conversion", "homes"),
-        FactType("new_private_homes", "Nye private boliger", "New private homes", "homes"),
-        FactType("new_homes", "Nye boliger (blandet)", "New homes (mixed)", "homes"),
-        FactType("status", "Status", "Status", None),
+        FactType("sale", N_("Salg"), "Sale", "homes"),
+        FactType("conversion", N_("Omdannelse"), "Conversion", "homes"),
+        FactType("new_private_homes", N_("Nye private boliger"), "New private homes", "homes"),
+        FactType("new_homes", N_("Nye boliger (blandet)"), "New homes (mixed)", "homes"),
+        FactType("status", N_("Status"), "Status", None),
         FactType(
             "count_with_plan",
-            "Områder med udviklingsplan (hele landet)",
+            N_("Områder med udviklingsplan (hele landet)"),
             "Areas with a plan (national)",
             "areas",
         ),
-        FactType("status_report", "Statusrapport", "Status report", None),
+        FactType("status_report", N_("Statusrapport"), "Status report", None),
     )
 }
 
 # The rows of an area's plan table, in order: (row key, label, fact types shown in it).
 PLAN_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("proposed", "Fremlagt", ("plan_proposed",)),
-    ("adopted", "Vedtaget af kommunen", ("plan_adopted_municipality",)),
-    ("approved", "Godkendt af ministeriet", ("plan_approved_ministry",)),
-    ("baseline_homes", "Boliger før planen", ("baseline_homes",)),
-    ("demolition", "Nedrivning", ("demolition", "demolition_by_afdeling")),
-    ("sale", "Salg", ("sale",)),
-    ("conversion", "Omdannelse", ("conversion",)),
-    ("new_private_homes", "Nye private boliger", ("new_private_homes",)),
-    ("new_homes", "Andre nye boliger", ("new_homes",)),
-    ("content", "Planens indhold i øvrigt", ("plan_content",)),
+    ("proposed", N_("Fremlagt"), ("plan_proposed",)),
+    ("adopted", N_("Vedtaget af kommunen"), ("plan_adopted_municipality",)),
+    ("approved", N_("Godkendt af ministeriet"), ("plan_approved_ministry",)),
+    ("baseline_homes", N_("Boliger før planen"), ("baseline_homes",)),
+    ("demolition", N_("Nedrivning"), ("demolition", "demolition_by_afdeling")),
+    ("sale", N_("Salg"), ("sale",)),
+    ("conversion", N_("Omdannelse"), ("conversion",)),
+    ("new_private_homes", N_("Nye private boliger"), ("new_private_homes",)),
+    ("new_homes", N_("Andre nye boliger"), ("new_homes",)),
+    ("content", N_("Planens indhold i øvrigt"), ("plan_content",)),
     (
         "route",
-        "Vejen til 40 % senest 1. januar 2030",
+        "Vejen til 40 % senest 1. januar 2030",  # the template shows it
         (
             "baseline_share_almene_familieboliger",
             "target_share_almene_familieboliger",
             "dispensation",
         ),
     ),
-    ("status", "Status", ("status",)),
+    ("status", N_("Status"), ("status",)),
 )
 
 # The columns of /udviklingsplaner: (key, label, fact types, numeric sort).
 OVERVIEW_COLUMNS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
-    ("adopted", "Vedtaget (kommune)", ("plan_adopted_municipality",), False),
-    ("approved", "Godkendt (ministerium)", ("plan_approved_ministry",), False),
-    ("demolition", "Nedrivning", ("demolition",), True),
-    ("sale", "Salg", ("sale",), True),
-    ("conversion", "Omdannelse", ("conversion",), True),
-    ("new_private_homes", "Nye private boliger", ("new_private_homes", "new_homes"), True),
-    ("baseline_share", "Andel før", ("baseline_share_almene_familieboliger",), True),
-    ("target", "Mål 1.1.2030", ("target_share_almene_familieboliger", "dispensation"), True),
-    ("status", "Status", ("status",), False),
+    ("adopted", N_("Vedtaget (kommune)"), ("plan_adopted_municipality",), False),
+    ("approved", N_("Godkendt (ministerium)"), ("plan_approved_ministry",), False),
+    ("demolition", N_("Nedrivning"), ("demolition",), True),
+    ("sale", N_("Salg"), ("sale",), True),
+    ("conversion", N_("Omdannelse"), ("conversion",), True),
+    ("new_private_homes", N_("Nye private boliger"), ("new_private_homes", "new_homes"), True),
+    ("baseline_share", N_("Andel før"), ("baseline_share_almene_familieboliger",), True),
+    ("target", N_("Mål 1.1.2030"), ("target_share_almene_familieboliger", "dispensation"), True),
+    ("status", N_("Status"), ("status",), False),
 )
 SORT_KEYS = ("area", "municipality", *(c[0] for c in OVERVIEW_COLUMNS))
 
-_DECIDED_DA = {
-    "plan_proposed": "Fremlagt (indholdet er ikke gengivet i kilden)",
-    "plan_adopted_municipality": "Vedtaget (indholdet er ikke gengivet i kilden)",
-    "plan_approved_ministry": "Godkendt (indholdet er ikke gengivet i kilden)",
+DECIDED_DA = {
+    "plan_proposed": N_("Fremlagt (indholdet er ikke gengivet i kilden)"),
+    "plan_adopted_municipality": N_("Vedtaget (indholdet er ikke gengivet i kilden)"),
+    "plan_approved_ministry": N_("Godkendt (indholdet er ikke gengivet i kilden)"),
 }
 
 _MONTHS_DA = (
@@ -223,8 +231,10 @@ _OPTIONAL = {
     "source_url": ("source_url", "source", "kilde"),
     "evidence_quote": ("evidence_quote", "citat"),
     "note": ("note", "bemaerkning", "bemærkning"),
+    "note_en": ("note_en",),
     "conflict": ("conflict", "konflikt"),
     "conflict_note": ("conflict_note",),
+    "conflict_note_en": ("conflict_note_en",),
 }
 
 
@@ -288,6 +298,9 @@ def empty_frame() -> pd.DataFrame:
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
+    for col in ("note_en", "conflict_note_en"):  # a store written before the English texts
+        if col not in frame.columns:
+            frame[col] = ""
     frame["number"] = pd.to_numeric(frame["number"]).astype(float)
     frame["approximate"] = frame["approximate"].astype(bool)
     for col in COLUMNS:
@@ -299,9 +312,17 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
 # -- validation (one code path for the embedded file and for imports) -----------------------
 
 
-def _conflict_notes() -> dict[str, str]:
+def _conflict_notes() -> dict[str, tuple[str, str]]:
+    """Conflict key → (Danish description, our English)."""
     table = pd.read_csv(CONFLICTS_FILE, dtype=str, keep_default_na=False)
-    return dict(zip(table["conflict"], table["description"], strict=True))
+    if "description_en" not in table.columns or (table["description_en"].str.strip() == "").any():
+        raise ValueError(f"{CONFLICTS_FILE}: every conflict needs description_en (its English)")
+    return {
+        k: (da, en)
+        for k, da, en in zip(
+            table["conflict"], table["description"], table["description_en"], strict=True
+        )
+    }
 
 
 def matcher_from(areas: pd.DataFrame, aliases: pd.DataFrame) -> AreaMatcher:
@@ -488,8 +509,10 @@ def _check_row(row: _Row, matcher: AreaMatcher) -> dict | None:
         "source_url": url,
         "evidence_quote": row.cell("evidence_quote"),
         "note": row.cell("note"),
+        "note_en": row.cell("note_en"),
         "conflict": row.cell("conflict"),
         "conflict_note": row.cell("conflict_note"),
+        "conflict_note_en": row.cell("conflict_note_en"),
     }
 
 
@@ -499,7 +522,7 @@ def validate_plan_table(
     matcher: AreaMatcher,
     *,
     dataset: str,
-    conflict_notes: dict[str, str] | None = None,
+    conflict_notes: dict[str, tuple[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Check a table of plan facts and return it in the store's columns.
 
@@ -514,7 +537,7 @@ def validate_plan_table(
     dataset
         Written into every row.
     conflict_notes
-        Descriptions of known conflict keys.
+        Descriptions of known conflict keys (Danish, English).
 
     Raises
     ------
@@ -549,7 +572,9 @@ def validate_plan_table(
             )
             continue
         seen[fact["fact_id"]] = number
-        fact["conflict_note"] = fact["conflict_note"] or notes.get(fact["conflict"], "")
+        known = notes.get(fact["conflict"], ("", ""))
+        if not fact["conflict_note"]:
+            fact["conflict_note"], fact["conflict_note_en"] = known
         fact["dataset"] = dataset
         out.append(fact)
     if problems:
@@ -649,7 +674,14 @@ def import_plans(store, path: str | Path, *, source: str | None = None) -> dict:
     dataset = "import:" + path.name
     existing = read_plan_facts(store)
     known_notes = {
-        k: n for k, n in zip(existing["conflict"], existing["conflict_note"], strict=True) if k
+        k: (n, en)
+        for k, n, en in zip(
+            existing["conflict"],
+            existing["conflict_note"],
+            existing["conflict_note_en"],
+            strict=True,
+        )
+        if k
     }
     incoming = validate_plan_table(
         frame,
@@ -703,6 +735,8 @@ class Fact:
     conflict_note: str
     shared_with: list[str]  # other areas a combined figure also covers (names)
     other_areas: list[str] = field(default_factory=list)  # a conflicting fact of other areas
+    note_en: str = ""
+    conflict_note_en: str = ""
 
     @property
     def figure_da(self) -> str:
@@ -711,7 +745,7 @@ class Fact:
             unit = UNIT_LABELS_DA.get(self.unit, "")
             return ("ca. " if self.approximate else "") + f"{number_da(self.number)} {unit}"
         # A decision whose content the source does not summarise still happened.
-        return self.text or _DECIDED_DA.get(self.fact_type, "ikke oplyst")
+        return self.text or DECIDED_DA.get(self.fact_type, "ikke oplyst")
 
     def as_dict(self) -> dict:
         """The record as plain data (JSON-ready)."""
@@ -730,8 +764,10 @@ class Fact:
             "source_url": self.source_url,
             "evidence_quote": self.evidence_quote or None,
             "note": self.note or None,
+            "note_en": self.note_en or None,
             "conflict": self.conflict or None,
             "conflict_note": self.conflict_note or None,
+            "conflict_note_en": self.conflict_note_en or None,
             "shared_with": self.shared_with,
             "other_areas": self.other_areas,
         }
@@ -745,6 +781,7 @@ class PlanRow:
     label_da: str
     facts: list[Fact]
     conflicts: list[str]  # conflict notes of the facts in this row
+    conflicts_en: list[str] = field(default_factory=list)  # their English ("" when none)
 
     @property
     def known(self) -> bool:
@@ -861,6 +898,8 @@ def _to_fact(row: dict, area_id: str, names: dict[str, tuple[str, str]]) -> Fact
         note=row["note"],
         conflict=row["conflict"],
         conflict_note=row["conflict_note"],
+        note_en=row["note_en"],
+        conflict_note_en=row["conflict_note_en"],
         shared_with=[names.get(i, (i, ""))[0] for i in others] if mine else [],
         other_areas=[] if mine else [names.get(i, (i, ""))[0] for i in others],
     )
@@ -881,13 +920,13 @@ def _share_path(
     for f in facts:
         if f.fact_type == "baseline_share_almene_familieboliger" and f.number is not None:
             year = int(f.date[:4]) if f.date else 0
-            baseline = SharePoint(year, f.number, "baseline", f.source_url, "Udgangspunkt")
+            baseline = SharePoint(year, f.number, "baseline", f.source_url, N_("Udgangspunkt"))
             break
-    target = SharePoint(2030, TARGET_SHARE, "target", LAW, "Lovens krav")
+    target = SharePoint(2030, TARGET_SHARE, "target", LAW, N_("Lovens krav"))
     kind = "law"
     for wanted, label in (
-        ("dispensation", "Dispensation"),
-        ("target_share_almene_familieboliger", "Planens mål"),
+        ("dispensation", N_("Dispensation")),
+        ("target_share_almene_familieboliger", N_("Planens mål")),
     ):
         hits = [f for f in facts if f.fact_type == wanted and f.number is not None]
         if hits:
@@ -898,7 +937,7 @@ def _share_path(
             break
     own = values[values["area_id"] == area_id].sort_values("year")
     measured = [
-        SharePoint(int(y), float(v), "measured", str(s), "Indlæst værdi")
+        SharePoint(int(y), float(v), "measured", str(s), N_("Indlæst værdi"))
         for y, v, s in zip(own["year"], own["value"], own["source"], strict=True)
     ]
     seen = {p.year for p in measured}
@@ -918,11 +957,13 @@ def _rows_for(facts: list[Fact]) -> list[PlanRow]:
     for key, label, types in PLAN_ROWS:
         chosen = [f for f in facts if f.fact_type in types]
         chosen.sort(key=lambda f: (types.index(f.fact_type), f.conflict, f.date, f.part))
-        notes = []
+        notes: list[str] = []
+        notes_en: list[str] = []
         for f in chosen:
             if f.conflict and f.conflict_note not in notes:
-                notes.append(f.conflict_note or "Kilderne er uenige.")
-        rows.append(PlanRow(key, label, chosen, notes))
+                notes.append(f.conflict_note or N_("Kilderne er uenige."))
+                notes_en.append(f.conflict_note_en if f.conflict_note else "")
+        rows.append(PlanRow(key, label, chosen, notes, notes_en))
     return rows
 
 

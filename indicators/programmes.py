@@ -13,18 +13,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.i18n import N_
+
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "default"
 
 GROUPS = {
-    "helhedsplan": "Boligområder med en boligsocial helhedsplan",
-    "almen": "Den almene sektor",
-    "befolkning": "Befolkningen",
+    "helhedsplan": N_("Boligområder med en boligsocial helhedsplan"),
+    "almen": N_("Den almene sektor"),
+    "befolkning": N_("Befolkningen"),
 }
 
 GROUPS_SHORT = {
-    "helhedsplan": "Med helhedsplan",
-    "almen": "Almene sektor",
-    "befolkning": "Befolkningen",
+    "helhedsplan": N_("Med helhedsplan"),
+    "almen": N_("Almene sektor"),
+    "befolkning": N_("Befolkningen"),
 }
 
 
@@ -42,6 +44,7 @@ class Programme:
     per_afdeling_table_mio: float
     source: str
     note: str
+    note_en: str = ""
 
     @property
     def per_plan_disagrees(self) -> bool:
@@ -63,6 +66,7 @@ class Programme:
             "grant_per_boligafdeling_table_mio_dkk": self.per_afdeling_table_mio,
             "source": self.source,
             "note": self.note,
+            "note_en": self.note_en,
         }
 
 
@@ -70,6 +74,8 @@ class Programme:
 def programmes() -> tuple[Programme, ...]:
     """The three programmes, oldest first."""
     table = pd.read_csv(DATA_DIR / "programmes.csv", dtype=str, keep_default_na=False)
+    if "note_en" not in table.columns or (table["note_en"].str.strip() == "").any():
+        raise ValueError("programmes.csv: every programme needs note_en (the note in English)")
     out = []
     for r in table.to_dict("records"):
         text = r["grant_per_helhedsplan_text_mio"]
@@ -85,6 +91,7 @@ def programmes() -> tuple[Programme, ...]:
                 per_afdeling_table_mio=float(r["grant_per_boligafdeling_table_mio"]),
                 source=r["source"],
                 note=r["note"],
+                note_en=r["note_en"],
             )
         )
     return tuple(out)
@@ -100,6 +107,8 @@ class SurveyValue:
     year: int
     pct: float
     source: str
+    dimension_en: str = ""
+    measure_en: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -109,6 +118,13 @@ def survey() -> tuple[SurveyValue, ...]:
     unknown = set(table["group"]) - set(GROUPS)
     if unknown:
         raise ValueError(f"survey_2018_2021.csv: unknown groups {sorted(unknown)}")
+    for column in ("dimension_en", "measure_en"):
+        blank = table[table.get(column, pd.Series("", index=table.index)).str.strip() == ""]
+        if len(blank):
+            raise ValueError(
+                f"survey_2018_2021.csv: {column} is blank or missing in rows "
+                f"{[int(i) + 1 for i in blank.index]}"
+            )
     return tuple(
         SurveyValue(
             dimension=r["dimension"],
@@ -117,6 +133,8 @@ def survey() -> tuple[SurveyValue, ...]:
             year=int(r["year"]),
             pct=float(r["pct"]),
             source=r["source"],
+            dimension_en=r["dimension_en"],
+            measure_en=r["measure_en"],
         )
         for r in table.to_dict("records")
     )
@@ -130,7 +148,15 @@ def survey_by_measure() -> list[dict]:
     out: dict[str, dict] = {}
     for v in survey():
         entry = out.setdefault(
-            v.measure, {"dimension": v.dimension, "measure": v.measure, "values": [], "sources": []}
+            v.measure,
+            {
+                "dimension": v.dimension,
+                "dimension_en": v.dimension_en,
+                "measure": v.measure,
+                "measure_en": v.measure_en,
+                "values": [],
+                "sources": [],
+            },
         )
         entry["values"].append({"group": v.group, "year": v.year, "pct": v.pct})
         if v.source not in entry["sources"]:

@@ -3,7 +3,8 @@
 The store's ``reports`` table has one row per report: ``report_id``, ``title``, ``track``
 (a key of :data:`TRACKS`), ``publisher``, ``year`` (empty when the source does not say),
 ``area_ids`` (``;``-joined slugs; empty for reports across all areas), ``url`` (empty when no
-address is known), ``summary``, ``source`` (where the report is named) and ``dataset``.
+address is known), ``summary``, ``summary_en`` (our English summary; empty when none),
+``source`` (where the report is named) and ``dataset``.
 
 ``omraadekort import-reports FILE`` adds reports or replaces those with the same id; a bad
 file is refused whole with row, column and value named.
@@ -33,6 +34,7 @@ COLUMNS = [
     "area_ids",
     "url",
     "summary",
+    "summary_en",
     "source",
     "dataset",
 ]
@@ -47,6 +49,7 @@ class Track:
     label_da: str
     label_en: str
     description_da: str
+    description_en: str
 
 
 TRACKS: dict[str, Track] = {
@@ -58,6 +61,8 @@ TRACKS: dict[str, Track] = {
             "The physical track (BUILD/AAU)",
             "Delrapporter for hvert omdannelsesområde – fire pr. område frem til 2029 – "
             "tværgående rapporter og en afsluttende rapport om de fysiske forandringer.",
+            "Interim reports for each transformation area – four per area until 2029 – "
+            "cross-cutting reports and a final report on the physical changes.",
         ),
         Track(
             "socialt",
@@ -65,6 +70,8 @@ TRACKS: dict[str, Track] = {
             "The social track (VIVE)",
             "Tre rapporter på tværs af områderne – en baselinerapport, en midtvejsrapport og "
             "en afsluttende rapport – om fremdriften mod målene i 2030.",
+            "Three reports across the areas – a baseline report, a mid-term report and a "
+            "final report – on the progress towards the 2030 goals.",
         ),
         Track(
             "programmer",
@@ -72,12 +79,15 @@ TRACKS: dict[str, Track] = {
             "Evaluations of the social-housing programmes",
             "De landsdækkende evalueringer af Landsbyggefondens boligsociale midler "
             "2006-10, 2011-14 og 2015-18.",
+            "The national evaluations of Landsbyggefonden's social housing funds 2006-10, "
+            "2011-14 and 2015-18.",
         ),
         Track(
             "myndighed",
             "Redegørelser fra myndighederne",
             "Reports by the authorities",
             "Ministeriets redegørelser, blandt andet om status for udviklingsplanerne.",
+            "The ministry's reports, among them on the status of the development plans.",
         ),
     )
 }
@@ -93,6 +103,7 @@ _OPTIONAL = {
     "areas": ("areas", "area", "omraader", "områder"),
     "url": ("url", "link"),
     "summary": ("summary", "resume", "resumé"),
+    "summary_en": ("summary_en", "resume_en", "resumé_en"),
     "source": ("source", "kilde"),
 }
 
@@ -106,6 +117,8 @@ def empty_frame() -> pd.DataFrame:
 
 def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
+    if "summary_en" not in frame.columns:  # a store written before English summaries
+        frame["summary_en"] = ""
     frame["year"] = pd.to_numeric(frame["year"]).round().astype("Int64")
     for col in COLUMNS:
         if col != "year":
@@ -234,6 +247,7 @@ def validate_reports(
                 "area_ids": ";".join(area_ids),
                 "url": url,
                 "summary": cell(record, "summary"),
+                "summary_en": cell(record, "summary_en"),
                 "source": cell(record, "source"),
                 "dataset": dataset,
             }
@@ -327,11 +341,13 @@ def report_records(reports: pd.DataFrame, names: dict[str, str]) -> list[dict]:
                 "title": r["title"],
                 "track": r["track"],
                 "track_label_da": TRACKS[r["track"]].label_da,
+                "track_label_en": TRACKS[r["track"]].label_en,
                 "publisher": r["publisher"] or None,
                 "year": None if pd.isna(r["year"]) else int(r["year"]),
                 "areas": [{"id": i, "name": names.get(i, i)} for i in ids],
                 "url": r["url"] or None,
                 "summary": r["summary"] or None,
+                "summary_en": r["summary_en"] or None,
                 "source": r["source"] or None,
             }
         )
@@ -343,8 +359,8 @@ def import_reports(store, path: str | Path, *, source: str | None = None) -> dic
 
     Columns: ``title``, ``track`` (fysisk, socialt, programmer, myndighed); optional
     ``report_id`` (default: from the title), ``publisher``, ``year``, ``areas`` (names
-    separated by ``;``), ``url``, ``summary``, ``source``. A report with the id of a report in
-    the store replaces it.
+    separated by ``;``), ``url``, ``summary``, ``summary_en``, ``source``. A report with the
+    id of a report in the store replaces it.
 
     Raises
     ------

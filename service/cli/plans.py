@@ -34,7 +34,7 @@ def import_plans_cmd(store_path, file, source):
 @click.option("--source", default=None, help="Who supplied the file (recorded in provenance).")
 def import_reports_cmd(store_path, file, source):
     """Import reports (CSV or Excel: title, track; optional report_id, publisher, year, areas,
-    url, summary, source). The whole file is refused on any problem."""
+    url, summary, summary_en, source). The whole file is refused on any problem."""
     from indicators.reports import import_reports
 
     store = open_store(store_path)

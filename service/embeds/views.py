@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 from markupsafe import escape
 
 from geo.areas import (
@@ -289,7 +290,8 @@ def picker():
     endpoint, args = _embed_target()
     # New snippets follow the latest list unless a year is chosen explicitly.
     pinned = request.args.get("aar", "") not in ("", *LATEST)
-    query = {"aar": year if pinned else "seneste"}
+    # "seneste" and "latest" are the same; an English snippet says it in English
+    query = {"aar": year if pinned else ("seneste" if lang == "da" else "latest")}
     if lang != "da":
         query["sprog"] = lang
     src = public_url(endpoint, **args, **query)
@@ -319,7 +321,7 @@ def picker():
         snippet=iframe_snippet(src, title, height),
         preview=preview,
         oembed=public_url("embeds.oembed", url=src),
-        languages={"da": "dansk", "en": "engelsk"},
+        languages={"da": _("dansk"), "en": _("engelsk")},
         pinned=pinned,
     )
 

@@ -2,14 +2,18 @@
 
 No HTML and no colour-only meaning: every mark has a shape or a text label of its own, and
 every chart has a table twin on the page. Colours are Paul Tol's colour-blind-safe set.
+Labels are in the page's language (built per request, never at import time).
 """
 
 from __future__ import annotations
+
+from flask_babel import gettext as _
 
 from indicators.evaluation import KINDS_DA, Event
 from indicators.plans import SharePath, number_da, plan_areas, plan_facts
 from indicators.programmes import GROUPS_SHORT
 from indicators.reports import filter_reports, read_reports, report_records
+from service.formats import number, page_language, percent
 
 INK = "#222222"
 GRID = "#bbbbbb"
@@ -24,6 +28,33 @@ GROUP_COLOURS = {"helhedsplan": BLUE, "almen": TEAL, "befolkning": GREY}
 def pct_da(value: float) -> str:
     """``96 %``, ``88,5 %``."""
     return f"{number_da(round(value, 1))} %"
+
+
+def pct(value: float) -> str:
+    """A share in the page's language: ``96 %``/``88,5 %`` (da), ``96%``/``88.5%`` (en)."""
+    if page_language() == "da":
+        return pct_da(value)
+    value = round(value, 1)
+    return percent(value, 0 if value == int(value) else 1)
+
+
+def mio_kr(value: float, digits: int | None = None) -> str:
+    """Million kroner: ``13,1 mio. kr.`` (da), ``DKK 13.1 million`` (en)."""
+    value = round(value, 2) if digits is None else round(value, digits)
+    if page_language() == "da":
+        return f"{number_da(value)} mio. kr."
+    return _("%(amount)s mio. kr.", amount=number(value))
+
+
+def event_title(e: Event) -> str:
+    """An event's title in the page's language, as plain text (for a chart's tooltip)."""
+    if page_language() == "da":
+        return e.title
+    if e.kind == "liste":
+        return _("Listerne pr. 1. december %(year)s", year=e.year)
+    if e.names:
+        return ", ".join(e.names) + ": " + _(e.action)
+    return e.title_en or e.title
 
 
 def share_panel(
@@ -61,8 +92,11 @@ def share_panel(
             "x": x(p["year"]),
             "y": y(p["value"]),
             "kind": p["kind"],
-            "label": f"{p['year']}: {pct_da(p['value'])}"
-            + (" (udgangspunkt)" if p["kind"] == "baseline" else ""),
+            "label": (
+                _("%(year)s: %(share)s (udgangspunkt)", year=p["year"], share=pct(p["value"]))
+                if p["kind"] == "baseline"
+                else f"{p['year']}: {pct(p['value'])}"
+            ),
         }
         for p in points
     ]
@@ -91,30 +125,39 @@ def share_panel(
         "target": {
             "x": x(last_year),
             "y": y(target),
-            "label": pct_da(target),
+            "label": pct(target),
             "line_x1": left,
         },
-        "y_ticks": [{"y": y(v), "label": f"{v} %"} for v in (0, 40, 100)],
+        "y_ticks": [{"y": y(v), "label": pct(v)} for v in (0, 40, 100)],
         "x_ticks": [{"x": x(yr), "label": str(yr)} for yr in (first_year, 2024, last_year)],
         "title": _panel_title(path),
     }
 
 
 def _panel_title(path: SharePath) -> str:
-    parts = [f"{path.name}: andel almene familieboliger."]
+    parts = [_("%(name)s: andel almene familieboliger.", name=path.name)]
     if path.baseline is not None:
-        parts.append(f"Udgangspunkt {path.baseline.year}: {pct_da(path.baseline.value)}.")
-    else:
-        parts.append("Udgangspunkt ikke oplyst.")
-    if path.measured:
         parts.append(
-            "Indlæste værdier: "
-            + ", ".join(f"{p.year} {pct_da(p.value)}" for p in path.measured)
-            + "."
+            _(
+                "Udgangspunkt %(year)s: %(share)s.",
+                year=path.baseline.year,
+                share=pct(path.baseline.value),
+            )
         )
     else:
-        parts.append("Ingen indlæste værdier.")
-    parts.append(f"Mål 1. januar 2030: {pct_da(path.target.value)} ({path.target.label_da}).")
+        parts.append(_("Udgangspunkt ikke oplyst."))
+    if path.measured:
+        values = ", ".join(f"{p.year} {pct(p.value)}" for p in path.measured)
+        parts.append(_("Indlæste værdier: %(values)s.", values=values))
+    else:
+        parts.append(_("Ingen indlæste værdier."))
+    parts.append(
+        _(
+            "Mål 1. januar 2030: %(share)s (%(kind)s).",
+            share=pct(path.target.value),
+            kind=_(path.target.label_da),
+        )
+    )
     return " ".join(parts)
 
 
@@ -153,7 +196,7 @@ def timeline_chart(
                 rows_end[row] = ex
             placed.append((e, ex, row))
         n_rows = max(1, len(rows_end))
-        lanes.append({"kind": kind, "label": KINDS_DA[kind], "y": y, "h": n_rows * row_h + 8})
+        lanes.append({"kind": kind, "label": _(KINDS_DA[kind]), "y": y, "h": n_rows * row_h + 8})
         for e, ex, row in placed:
             marks.append(
                 {
@@ -161,7 +204,7 @@ def timeline_chart(
                     "y": y + 12 + row * row_h,
                     "kind": kind,
                     "number": numbered[id(e)],
-                    "label": f"{numbered[id(e)]}. {e.date}: {e.title}",
+                    "label": f"{numbered[id(e)]}. {e.date}: {event_title(e)}",
                 }
             )
         y += n_rows * row_h + 8
@@ -194,9 +237,9 @@ def survey_chart(measure: dict, *, width: int = 560) -> dict:
         bars.append(
             {
                 "y": 6 + i * row_h,
-                "label": f"{GROUPS_SHORT[v['group']]} {v['year']}",
+                "label": f"{_(GROUPS_SHORT[v['group']])} {v['year']}",
                 "w": w,
-                "value": pct_da(v["pct"]),
+                "value": pct(v["pct"]),
                 "value_x": bar_left + w + 4,
                 "fill": GROUP_COLOURS[v["group"]],
                 "hatch": v["year"] == 2021,
@@ -226,26 +269,29 @@ def programme_charts(programmes) -> dict:
         totals.append(
             {
                 "y": 6 + i * row_h,
-                "label": f"{p.programme}-midlerne",
+                "label": _("%(programme)s-midlerne", programme=p.programme),
                 "w": w,
-                "value": f"{number_da(round(value, 1))} mio. kr.",
+                "value": mio_kr(value, 1),
                 "value_x": bar_left + w + 4,
             }
         )
     per_plan = []
     top_plan = max(max(p.per_plan_table_mio, p.per_plan_text_mio) for p in programmes)
     i = 0
+    which_label = {"tabel": _("tabel"), "tekst": _("tekst")}
     for p in programmes:
         for which, value in (("tabel", p.per_plan_table_mio), ("tekst", p.per_plan_text_mio)):
             w = round(bar_w * value / top_plan, 1)
+            differs = p.per_plan_disagrees and which == "tekst"
             per_plan.append(
                 {
                     "y": 6 + i * row_h,
-                    "label": f"{p.programme} ({which})",
+                    "label": f"{p.programme} ({which_label[which]})",
                     "which": which,
                     "w": w,
-                    "value": f"{number_da(value)} mio. kr."
-                    + (" – afviger" if p.per_plan_disagrees and which == "tekst" else ""),
+                    "value": _("%(amount)s – afviger", amount=mio_kr(value))
+                    if differs
+                    else mio_kr(value),
                     "value_x": bar_left + w + 4,
                 }
             )

@@ -1,27 +1,40 @@
-"""Danish pages for the development plans and the evaluation: /udviklingsplaner,
-/evaluering, /rapporter, /ordforklaring and /indsatser, and the template helpers they share
-with the area page's plan section (linked glossary terms, Danish percentages)."""
+"""Pages for the development plans and the evaluation: /udviklingsplaner, /evaluering,
+/rapporter, /ordforklaring and /indsatser, and the template helpers they share with the area
+page's plan section (linked glossary terms, figures and dates in the page's language).
+
+Danish is the default; ``?sprog=en`` gives English chrome and our English texts, while text
+quoted from the sources (plan content, report titles, quotes) stays Danish in ``lang="da"``.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+import re
+
+from flask import Blueprint, g, render_template, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from geo.i18n import N_
 from indicators import evaluation, glossary, programmes
 from indicators.plans import (
+    DECIDED_DA,
     LAW_URL,
     OVERVIEW_COLUMNS,
+    Fact,
     all_plans,
     date_da,
     national_facts,
-    number_da,
     plan_areas,
     plans_overview,
 )
 from indicators.reports import TRACKS, filter_reports, read_reports, report_records
+from service.formats import date as format_date
+from service.formats import number, page_language
+from service.i18n import translate
 from service.maps.plan_charts import (
     GROUP_COLOURS,
-    pct_da,
+    mio_kr,
+    pct,
     programme_charts,
     share_panel,
     survey_chart,
@@ -29,6 +42,7 @@ from service.maps.plan_charts import (
 )
 from service.params import choice, optional_area, optional_choice, optional_year
 from service.store_access import get_store
+from service.text import category_plurals
 
 bp = Blueprint("plan_pages", __name__)
 
@@ -39,7 +53,10 @@ LANE_COLOURS = {
     "plan": "#EE7733",
     "frist": "#CC3311",
 }
-SORT_LABELS = {"area": "Område"} | {key: label for key, label, _types, _numeric in OVERVIEW_COLUMNS}
+# Danish labels, translated when shown (indicators.plans marks its own with N_).
+SORT_LABELS = {"area": N_("Område")} | {
+    key: label for key, label, _types, _numeric in OVERVIEW_COLUMNS
+}
 DIRECTIONS = {"stigende": False, "faldende": True}
 
 
@@ -48,9 +65,10 @@ DIRECTIONS = {"stigende": False, "faldende": True}
 
 @bp.app_template_global("term")
 def term(text: str, slug: str) -> Markup:
-    """A glossary term linked to its explanation on /ordforklaring."""
+    """A glossary term linked to its explanation on /ordforklaring (in the page's
+    language)."""
     glossary.get(slug)  # a typo in a template fails loudly
-    href = url_for("plan_pages.glossary_page") + "#" + slug
+    href = url_for("plan_pages.glossary_page", **lang_args()) + "#" + slug
     return Markup('<a class="term" href="{}">{}</a>').format(href, text)
 
 
@@ -69,6 +87,60 @@ def link_terms(text: str, skip: str | None = None) -> Markup:
     return Markup("").join(out)
 
 
+@bp.app_template_filter("danish_terms")
+def danish_terms(text: str | None) -> Markup:
+    """Escape ``text``; on an English page, mark the Danish legal terms in it (glossary forms
+    such as "omdannelsesområder", used as loanwords) ``lang="da"`` for screen readers."""
+    text = "" if text is None else str(text)
+    if page_language() == "da":
+        return Markup("{}").format(text)
+    out, last = [], 0
+    for start, end, _slug in glossary.find_terms(text):
+        out.append(escape(text[last:start]))
+        out.append(Markup('<span lang="da">{}</span>').format(text[start:end]))
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+# Danish function words that are not English words: a free text (a provenance entry written
+# by whoever imported the data) that uses them is Danish.
+_DANISH_WORDS = frozenset(
+    ["og", "af", "på", "fra", "til", "ikke", "er", "der", "som", "eller", "med"]
+)
+# a web address, or a Danish site's name (``dansk-byudvikling.dk``)
+_URL = re.compile(r"https?://[^\s,;()]+|\b[\w.-]+\.dk\b(?:/[^\s,;()]*)?")
+
+
+def _is_danish(text: str) -> bool:
+    return any(w.lower() in _DANISH_WORDS for w in re.findall(r"\w+", _URL.sub(" ", text)))
+
+
+@bp.app_template_filter("free_text")
+def free_text(text: str | None) -> Markup:
+    """A free text from the data (a provenance entry, our English note on a plan fact): on an
+    English page, the parts written in Danish (a bracketed or ``;``-separated part with
+    Danish words, a web address or a Danish site's name) are marked ``lang="da"``, and so
+    are Danish legal terms used as loanwords; a Danish page shows the text as it is."""
+    text = "" if text is None else str(text)
+    if page_language() == "da":
+        return Markup("{}").format(text)
+    if _is_danish(_URL.sub(" ", text).split("(")[0]):
+        return Markup('<span lang="da">{}</span>').format(text)
+    out = []
+    for part in re.split(r"(\([^()]*\)|;\s)", text):
+        if part.startswith("(") and _is_danish(part):
+            out.append(Markup('<span lang="da">{}</span>').format(part))
+            continue
+        last = 0
+        for m in _URL.finditer(part):
+            out.append(danish_terms(part[last : m.start()]))
+            out.append(Markup('<span lang="da">{}</span>').format(m.group(0)))
+            last = m.end()
+        out.append(danish_terms(part[last:]))
+    return Markup("").join(out)
+
+
 @bp.app_template_filter("source_link")
 def source_link(source: str) -> Markup:
     """A source as a link when it is an address, else as text."""
@@ -79,13 +151,80 @@ def source_link(source: str) -> Markup:
     return Markup("{}").format(source)
 
 
+def lang_args() -> dict:
+    """``{"sprog": "en"}`` on an English page, for links that keep the reader's language."""
+    lang = g.get("lang", "da")
+    return {} if lang == "da" else {"sprog": lang}
+
+
+def date_text(date: str) -> str:
+    """A plan date in the page's language: ``juni 2019`` / ``June 2019``; ``10 September
+    2019``; "dato ikke oplyst" / "date not published" when there is none."""
+    if page_language() == "da":
+        return date_da(date)
+    if not date:
+        return _("dato ikke oplyst")
+    parts = date.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        return format_date(f"{date}-01", form="MMMM y")
+    return format_date(date, form="d MMMM y")
+
+
+def figure(fact: Fact) -> Markup:
+    """A fact's figure in the page's language; the source's own words stay Danish
+    (``lang="da"`` on an English page)."""
+    if page_language() == "da":
+        return Markup("{}").format(fact.figure_da)
+    if fact.number is not None:
+        if fact.unit == "pct":
+            text = pct(fact.number)
+        elif fact.unit == "homes":
+            text = _("%(number)s boliger", number=number(fact.number))
+        elif fact.unit == "areas":
+            text = _("%(number)s områder", number=number(fact.number))
+        else:
+            text = number(fact.number)
+        return Markup("{}").format(_("ca. %(figure)s", figure=text) if fact.approximate else text)
+    if fact.text:
+        return Markup('<span lang="da">{}</span>').format(fact.text)
+    return Markup("{}").format(_(DECIDED_DA.get(fact.fact_type, N_("ikke oplyst"))))
+
+
+def source_text(text: str | None) -> Markup:
+    """Text we show as the sources wrote it (Danish): marked ``lang="da"`` on an English
+    page, plain on a Danish one."""
+    if not text:
+        return Markup("")
+    if page_language() == "da":
+        return Markup("{}").format(text)
+    return Markup('<span lang="da">{}</span>').format(text)
+
+
+def ui_or_source(text: str) -> Markup:
+    """A text that is either one of our marked UI texts (translated) or the sources' own
+    Danish words (kept, marked ``lang="da"`` on an English page)."""
+    translated = _(text) if text else text
+    if page_language() != "da" and translated != text:
+        return Markup("{}").format(translated)
+    return source_text(text)
+
+
 @bp.app_context_processor
 def _helpers() -> dict:
     return {
-        "pct": pct_da,
-        "date_da": date_da,
-        "mio": lambda v: f"{number_da(round(v, 2))} mio. kr.",
+        "pct": pct,
+        "date_da": date_text,
+        "mio": mio_kr,
         "law_url": LAW_URL,
+        "figure": figure,
+        "da_text": source_text,
+        "ui_or_source": ui_or_source,
+        # a Danish UI text held in a variable: gettext without %-formatting (Jinja's _()
+        # would format it, and "40 % senest" is no format string)
+        "tr": translate,
+        "lang_args": lang_args,
     }
 
 
@@ -108,7 +247,11 @@ def plans_page():
     for key, label in SORT_LABELS.items():
         flip = ("stigende" if descending else "faldende") if key == sort else "stigende"
         columns.append(
-            {"key": key, "label": label, "href": url_for(".plans_page", sorter=key, retning=flip)}
+            {
+                "key": key,
+                "label": _(label),
+                "href": url_for(".plans_page", sorter=key, retning=flip, **lang_args()),
+            }
         )
     plans = all_plans(store)
     years = sorted({p.year for plan in plans for p in plan.path.measured})
@@ -130,7 +273,7 @@ def plans_page():
         rows=rows,
         columns=columns,
         sort=sort,
-        sort_label=SORT_LABELS[sort],
+        sort_label=_(SORT_LABELS[sort]),
         descending=descending,
         numeric={key for key, _l, _t, numeric in OVERVIEW_COLUMNS if numeric},
         municipality_names=_municipality_names(store),
@@ -144,16 +287,29 @@ def plans_page():
 # -- /evaluering -----------------------------------------------------------------------------
 
 
+def _list_counts(event: evaluation.Event) -> str:
+    """A list year's official counts in the page's language (``3 parallel societies, …``)."""
+    plurals = category_plurals(page_language(), event.year)
+    return ", ".join(f"{count} {plurals.get(cat, cat)}" for cat, count in event.counts)
+
+
 @bp.route("/evaluering")
 def evaluation_page():
     store = get_store()
     events = evaluation.timeline(store)
+    keep = lang_args()
     answer_links = {
-        "areas": {"href": url_for("pages.area_index"), "label": "områdesiderne"},
-        "compare": {"href": url_for("indicator_pages.compare"), "label": "indikatorerne"},
-        "plans": {"href": url_for(".plans_page"), "label": "udviklingsplanerne"},
-        "flows": {"href": url_for("flows_pages.index"), "label": "flytninger"},
-        "receiving": {"href": url_for("flows_pages.receiving_page"), "label": "modtagerområder"},
+        "areas": {"href": url_for("pages.area_index", **keep), "label": _("områdesiderne")},
+        "compare": {
+            "href": url_for("indicator_pages.compare", **keep),
+            "label": _("indikatorerne"),
+        },
+        "plans": {"href": url_for(".plans_page", **keep), "label": _("udviklingsplanerne")},
+        "flows": {"href": url_for("flows_pages.index", **keep), "label": _("flytninger")},
+        "receiving": {
+            "href": url_for("flows_pages.receiving_page", **keep),
+            "label": _("modtagerområder"),
+        },
     }
     return render_template(
         "plans/evaluation.html",
@@ -165,6 +321,7 @@ def evaluation_page():
         kinds=evaluation.KINDS_DA,
         lane_colours=LANE_COLOURS,
         answer_links=answer_links,
+        list_counts=_list_counts,
     )
 
 

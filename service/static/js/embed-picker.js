@@ -6,7 +6,7 @@
   button.hidden = false;
   button.addEventListener("click", function () {
     navigator.clipboard.writeText(snippet.value).then(function () {
-      button.textContent = "Kopieret";
+      button.textContent = button.dataset.copied || "Kopieret";
     });
   });
 })();
