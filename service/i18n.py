@@ -39,6 +39,13 @@ def request_language() -> str:
     return "da"
 
 
+def link_args() -> dict[str, str]:
+    """Query arguments that keep a link in the page's language: ``{"sprog": "en"}`` on an
+    English page, nothing on a Danish one (templates: ``url_for(..., **lang_args)``)."""
+    lang = g.get("lang", "da")
+    return {} if lang == "da" else {"sprog": lang}
+
+
 def switch_url(lang: str) -> str:
     """This page in ``lang``: the same path and query with ``sprog`` set."""
     # read past the unknown-parameter tracking: building a link is not using a parameter
@@ -64,7 +71,11 @@ def init_app(app: Flask) -> None:
     def _template_language():
         lang = g.get("lang", "da")
         others = [(code, LANGUAGE_NAMES[code], switch_url(code)) for code in LANGUAGES]
-        return {"lang": lang, "language_links": [o for o in others if o[0] != lang]}
+        return {
+            "lang": lang,
+            "language_links": [o for o in others if o[0] != lang],
+            "lang_args": link_args(),
+        }
 
     @app.after_request
     def _vary(response):

@@ -50,12 +50,10 @@ bp = Blueprint("pages", __name__)
 
 @bp.app_context_processor
 def _page_language_helpers() -> dict:
-    """For every template: ``lang_args`` (``sprog=en`` for links on an English page, so the
-    reader stays in English; nothing on a Danish page), ``da_lang`` (` lang="da"` on an
-    English page, for names and texts quoted in Danish) and ``boundary_text``."""
+    """For every template: ``da_lang`` (` lang="da"` on an English page, for names and texts
+    quoted in Danish) and ``boundary_text``. (``lang_args`` comes from :mod:`service.i18n`.)"""
     lang = g.get("lang", "da")
     return {
-        "lang_args": {"sprog": lang} if lang != "da" else {},
         "da_lang": Markup(' lang="da"') if lang != "da" else "",
         "boundary_text": lambda area: boundary_text(area, lang),
         "boundary_html": lambda area: boundary_html(area, lang),

@@ -12,7 +12,7 @@ from geo.maps.changes import changes_map_data
 from indicators.categories import LABELS_DA, PLURAL_DA, label
 from indicators.rules import get_rule
 from service.formats import number, page_language
-from service.i18n import translate
+from service.i18n import link_args, translate
 from service.maps.base import map_cache, script_response
 from service.maps.changes import CHANGE_COLOURS, CHANGE_LABELS_DA, changes_map
 from service.maps.indicators import rule_text
@@ -131,7 +131,7 @@ def changes_page():
     year = year_arg(years)
     changes = list_changes(store, year)  # 404 for a year without a list or its predecessor
     built = changes_built(year)
-    lang_args = {"sprog": page_language()} if page_language() != "da" else {}
+    lang_args = link_args()
     names = {a.area_id: a.name for a in changes.areas}
     explained = {a.area_id: [(e, _explain(e, year)) for e in a.explanations] for a in changes.areas}
     areas = store.read("areas")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, g, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from geo.areas import list_years
@@ -50,13 +50,6 @@ STRUCTURAL_LABELS_DA = {
     "omdannelse_years": N_("År i træk som parallelsamfund for et omdannelsesområde"),
     "forebyggelse_min_met": N_("Antal af forebyggelseskriterierne, der skal være opfyldt"),
 }
-
-
-@bp.app_context_processor
-def _language_arguments() -> dict:
-    """``lang_args``: the query arguments that keep a link in the page's language."""
-    lang = g.get("lang", "da")
-    return {"lang_args": {"sprog": lang} if lang != "da" else {}}
 
 
 def category_label(category: str, year: int | None) -> str:

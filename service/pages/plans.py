@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, g, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -30,7 +30,7 @@ from indicators.plans import (
 from indicators.reports import TRACKS, filter_reports, read_reports, report_records
 from service.formats import date as format_date
 from service.formats import number, page_language
-from service.i18n import translate
+from service.i18n import link_args, translate
 from service.maps.plan_charts import (
     GROUP_COLOURS,
     mio_kr,
@@ -68,7 +68,7 @@ def term(text: str, slug: str) -> Markup:
     """A glossary term linked to its explanation on /ordforklaring (in the page's
     language)."""
     glossary.get(slug)  # a typo in a template fails loudly
-    href = url_for("plan_pages.glossary_page", **lang_args()) + "#" + slug
+    href = url_for("plan_pages.glossary_page", **link_args()) + "#" + slug
     return Markup('<a class="term" href="{}">{}</a>').format(href, text)
 
 
@@ -151,12 +151,6 @@ def source_link(source: str) -> Markup:
     return Markup("{}").format(source)
 
 
-def lang_args() -> dict:
-    """``{"sprog": "en"}`` on an English page, for links that keep the reader's language."""
-    lang = g.get("lang", "da")
-    return {} if lang == "da" else {"sprog": lang}
-
-
 def date_text(date: str) -> str:
     """A plan date in the page's language: ``juni 2019`` / ``June 2019``; ``10 September
     2019``; "dato ikke oplyst" / "date not published" when there is none."""
@@ -224,7 +218,6 @@ def _helpers() -> dict:
         # a Danish UI text held in a variable: gettext without %-formatting (Jinja's _()
         # would format it, and "40 % senest" is no format string)
         "tr": translate,
-        "lang_args": lang_args,
     }
 
 
@@ -250,7 +243,7 @@ def plans_page():
             {
                 "key": key,
                 "label": _(label),
-                "href": url_for(".plans_page", sorter=key, retning=flip, **lang_args()),
+                "href": url_for(".plans_page", sorter=key, retning=flip, **link_args()),
             }
         )
     plans = all_plans(store)
@@ -297,7 +290,7 @@ def _list_counts(event: evaluation.Event) -> str:
 def evaluation_page():
     store = get_store()
     events = evaluation.timeline(store)
-    keep = lang_args()
+    keep = link_args()
     answer_links = {
         "areas": {"href": url_for("pages.area_index", **keep), "label": _("områdesiderne")},
         "compare": {

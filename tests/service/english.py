@@ -3,7 +3,8 @@
 The Danish catalogue (every marked message whose English differs) is compared with the
 page's visible text. Text inside an element marked ``lang="da"`` is left out: that is source
 text quoted as published (an area's name, a report's title, a sentence of the law), which
-the page presents in Danish on purpose and says so to screen readers.
+the page presents in Danish on purpose and says so to screen readers; and so is code (``code``,
+``pre``, ``textarea``: an embed snippet, a parameter's values).
 """
 
 from __future__ import annotations
@@ -58,7 +59,9 @@ class _Visible(HTMLParser):
                 if name in wanted and value and not self._hidden():
                     self.parts.append(value)
             return
-        hidden = tag in ("script", "style", "template") or dict(attrs).get("lang") == "da"
+        # code (an embed snippet, a parameter value) is not prose in any language
+        hidden = tag in ("script", "style", "template", "code", "pre", "textarea", "kbd", "samp")
+        hidden = hidden or dict(attrs).get("lang") == "da"
         self.stack.append(hidden)
 
     def handle_endtag(self, tag):
