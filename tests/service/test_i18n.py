@@ -8,24 +8,14 @@ import pytest
 from babel.messages.pofile import read_po
 
 import service
+from tests.service.english import danish_ui_texts
 
 CATALOGUE = Path(service.__file__).parent / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 
 def _danish_ui_texts() -> set[str]:
-    """The Danish catalogue: every marked UI text, its placeholders cut out, that differs
-    from its English translation (names such as "GeoPackage" are the same in both)."""
-    with CATALOGUE.open("rb") as f:
-        catalogue = read_po(f)
-    texts = set()
-    for message in catalogue:
-        if not message.id or message.string == message.id:
-            continue
-        for part in re.split(r"%\(\w+\)s", message.id):
-            part = part.strip(" .,:;()?")
-            if len(part) >= 4 and part.lower() not in message.string.lower():
-                texts.add(part)
-    return texts
+    """The Danish catalogue, plural messages too (:func:`tests.service.english.danish_ui_texts`)."""
+    return danish_ui_texts()
 
 
 def _found(texts: set[str], text: str) -> list[str]:
