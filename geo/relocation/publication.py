@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geo.i18n import N_
 from geo.relocation.disclosure import Cube, Dimension
 
 ALL = "*"
@@ -77,27 +78,27 @@ def flow_views(dims: list[Dimension]) -> dict[str, tuple[str, np.ndarray]]:
 
     return {
         "default": (
-            "Område → kommune, alle år, alle årsager (standardvisningen)",
+            N_("Område → kommune, alle år, alle årsager (standardvisningen)"),
             mask(y_all, r_all, "leaf", "municipality"),
         ),
         "area_area": (
-            "Område → område, alle år, alle årsager",
+            N_("Område → område, alle år, alle årsager"),
             mask(y_all, r_all, "leaf", "leaf"),
         ),
         "municipality": (
-            "Kommune → kommune, alle år, alle årsager",
+            N_("Kommune → kommune, alle år, alle årsager"),
             mask(y_all, r_all, "municipality", "municipality"),
         ),
         "years": (
-            "Område → kommune, hvert år og årsag",
+            N_("Område → kommune, hvert år og årsag"),
             mask(~y_all, ~r_all, "leaf", "municipality"),
         ),
         "years_area": (
-            "Område → område, hvert år og årsag",
+            N_("Område → område, hvert år og årsag"),
             mask(~y_all, ~r_all, "leaf", "leaf"),
         ),
         "bands": (
-            "Område efter afstand, alle år, alle årsager",
+            N_("Område efter afstand, alle år, alle årsager"),
             mask(y_all, r_all, "leaf", "band"),
         ),
     }

@@ -90,6 +90,7 @@ def _page(rows: list[dict], show_all: bool, page: int) -> tuple[list[dict], dict
         "total": len(rows),
         "shown": len(shown),
         "first": (page - 1) * PAGE_ROWS + 1 if show_all else 1,
+        "top_rows": TOP_ROWS,  # the macro that links the pages sees no page context
     }
 
 

@@ -176,3 +176,11 @@ def test_english_flows_error_pages(flows_client, url):
     response = flows_client.get(url + ("&" if "?" in url else "?") + "sprog=en")
     assert response.status_code == 404
     assert '<html lang="en">' in response.get_data(as_text=True)
+
+
+def test_english_pager(flows_client):
+    page = _english(flows_client, "/flytninger?vis=alle")
+    assert "Showing 1–200 of 274 flows (page 1 of 2)." in page
+    assert "Show only the 25 largest" in page
+    danish = flows_client.get("/flytninger?vis=alle").get_data(as_text=True)
+    assert "Vis kun de 25 største" in danish
