@@ -184,3 +184,71 @@ def test_english_pager(flows_client):
     assert "Show only the 25 largest" in page
     danish = flows_client.get("/flytninger?vis=alle").get_data(as_text=True)
     assert "Vis kun de 25 største" in danish
+
+
+def test_english_early_warning_sentences(demo_store_file, monkeypatch):
+    """The early-warning cells (no area of the demo data has criteria values to compare):
+    a warning with its criteria, no movement, and a comparison-year note, in English."""
+    import service.pages.flows as pages
+    from geo.i18n import N_
+    from geo.relocation.analyses import _keep_phrases
+    from geo.relocation.phrase import Phrase
+
+    def rows(flows, store, *, year=None):
+        base = {
+            "category": None,
+            "category_label": Phrase(N_("Ikke navngivet på listen %(year)s"), year=2024),
+            "inflow_from_omdannelse": 40,
+            "at_least": False,
+            "suppressed": False,
+            "inflow_total": 40,
+            "first_inflow_year": 2019,
+            "per_year": [
+                {"year": 2019, "inflow": 40, "at_least": False, "suppressed": False,
+                 "residents": 1200, "rate": 0.0333, "rate_note": None},
+            ],
+            "baseline_list_year": 2017,
+            "latest_values_year": 2023,
+            "warning_reason": None,
+            "movers": 40,
+        }  # fmt: skip
+        change = {"criterion": "x", "label": "Kriterium", "value_then": 30.0, "value_now": 42.5,
+                  "threshold": 40.0, "towards_threshold": True}  # fmt: skip
+        note = Phrase(
+            N_(
+                "%(baseline)s: nærmeste listeår med værdier (tilflytningen begyndte i "
+                "%(first)s, listen i kraft var %(ideal)s)"
+            ),
+            baseline=2017,
+            first=2019,
+            ideal=2018,
+        )
+        records = [
+            {**base, "area_id": "a", "name": "A", "warning": True,
+             "criteria_changes": [change], "baseline_note": note},
+            {**base, "area_id": "b", "name": "B", "warning": False,
+             "criteria_changes": [{**change, "towards_threshold": False}],
+             "baseline_note": None},
+        ]  # fmt: skip
+        frame = pd.DataFrame(records)
+        _keep_phrases(frame, records)  # as receiving_areas does
+        return frame
+
+    monkeypatch.setattr(pages, "receiving_areas", rows)
+    monkeypatch.setattr(pages, "_cached", lambda name, build: build())
+    # a fresh app: the module's client has these pages in its response cache
+    flows_client = create_app(
+        {"TESTING": True, "STORE_PATH": str(demo_store_file), "ACCESS_LOG": False}
+    ).test_client()
+    page = _english(flows_client, "/flytninger/modtagere")
+    assert "<strong>towards the thresholds</strong>: Kriterium (2017: 30.0, 2023: 42.5; " in page
+    assert "threshold 40.0)" in page
+    assert "Comparison year 2017: the nearest list year with values (the inflow began in " in page
+    assert "no movement towards the thresholds (2017–2023)" in page
+    assert "40</span> / 1,200 = 3.3%" in page
+    assert "Not named on the 2024 list" in page
+    danish = flows_client.get("/flytninger/modtagere").get_data(as_text=True)
+    warning = "<strong>mod grænserne</strong>: Kriterium (2017: 30,0, 2023: 42,5; grænse 40,0)"
+    assert warning in danish
+    assert "Sammenligningsår 2017: nærmeste listeår med værdier" in danish
+    assert "40</span> / 1.200 = 3,3 %" in danish
