@@ -32,6 +32,7 @@ from pyproj import Transformer
 
 from geo.areas import list_years, municipality_names
 from geo.cache import LRU
+from geo.i18n import N_
 from geo.relocation.disclosure import (
     Cube,
     Dimension,
@@ -47,6 +48,7 @@ from geo.relocation.join import (
     RECEIVING_SOURCES,
     layers_signature,
 )
+from geo.relocation.phrase import Phrase
 from geo.store import Store
 from indicators.categories import LABELS_DA, SEVERITY
 from indicators.rules import Verdict
@@ -54,24 +56,24 @@ from indicators.rules import Verdict
 ALL = "*"
 LEVELS = ("area-area", "area-municipality", "municipality-municipality")
 REASON_LABELS_DA = {
-    "planned": "Planlagt genhusning",
-    "other": "Andre årsager",
-    "unknown": "Årsag ikke oplyst",
-    ALL: "Alle årsager",
+    "planned": N_("Planlagt genhusning"),
+    "other": N_("Andre årsager"),
+    "unknown": N_("Årsag ikke oplyst"),
+    ALL: N_("Alle årsager"),
 }
 BAND_LABELS_DA = {band: band.replace("over", "over") for band in ALL_BANDS}
-BAND_LABELS_DA["ukendt"] = "Afstand ikke oplyst"
+BAND_LABELS_DA["ukendt"] = N_("Afstand ikke oplyst")
 DESTINATION_CLASSES = {
-    "same_area": "Samme område",
-    "omdannelsesomraade": "Et andet omdannelsesområde",
-    "parallelsamfund": "Et parallelsamfund",
-    "udsat": "Et andet udsat boligområde",
-    "forebyggelsesomraade": "Et forebyggelsesområde",
-    "other_area": "Et andet alment område",
-    "same_municipality_outside": "Samme kommune, andre steder",
-    "other_municipality_outside": "En anden kommune, andre steder",
-    "unknown": "Ukendt kommune",
-    "hidden": "Ikke fordelt: skjulte strømme",
+    "same_area": N_("Samme område"),
+    "omdannelsesomraade": N_("Et andet omdannelsesområde"),
+    "parallelsamfund": N_("Et parallelsamfund"),
+    "udsat": N_("Et andet udsat boligområde"),
+    "forebyggelsesomraade": N_("Et forebyggelsesområde"),
+    "other_area": N_("Et andet alment område"),
+    "same_municipality_outside": N_("Samme kommune, andre steder"),
+    "other_municipality_outside": N_("En anden kommune, andre steder"),
+    "unknown": N_("Ukendt kommune"),
+    "hidden": N_("Ikke fordelt: skjulte strømme"),
 }
 
 
@@ -257,11 +259,11 @@ def flow_cube(counts: pd.DataFrame) -> Cube:
 
 
 PROFILE_LABELS_DA = {
-    "age_band": "Alder",
-    "labour_status": "Tilknytning til arbejdsmarkedet",
-    "household_type": "Husstandstype",
+    "age_band": N_("Alder"),
+    "labour_status": N_("Tilknytning til arbejdsmarkedet"),
+    "household_type": N_("Husstandstype"),
 }
-NOT_STATED_DA = "Ikke oplyst"
+NOT_STATED_DA = N_("Ikke oplyst")
 
 
 def _profile_node(attribute: str, value: str) -> str:
@@ -475,10 +477,10 @@ def _build(store: Store, threshold: int) -> FlowData | None:
 
     def muni_name(code: str) -> str:
         if not code:
-            return "Ukendt kommune"
-        return f"{munis.get(code, code)} Kommune"
+            return N_("Ukendt kommune")
+        return Phrase(N_("%(name)s Kommune"), name=munis.get(code, code))
 
-    names = {ALL: "I alt"}
+    names = {ALL: N_("I alt")}
     for dim in dims[2:]:
         for node in dim.nodes:
             if node.startswith("a:"):
@@ -487,7 +489,11 @@ def _build(store: Store, threshold: int) -> FlowData | None:
                 code = node[2:]
                 # "andre steder": not in an area with a known boundary (a point inside an
                 # approximate location counts here: the area's boundary is not known).
-                names[node] = f"{muni_name(code)}, andre steder" if code else "Ukendt kommune"
+                names[node] = (
+                    Phrase(N_("%(name)s, andre steder"), name=muni_name(code))
+                    if code
+                    else N_("Ukendt kommune")
+                )
             elif node.startswith("m:"):
                 names[node] = muni_name(node[2:])
             elif node.startswith("b:"):
@@ -558,9 +564,20 @@ def _row(flows: FlowData, value: int, published: int | None) -> dict:
 
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns)
+    _keep_phrases(frame, rows)
     frame["movers"] = frame["movers"].astype("Int64")
     frame["suppressed"] = frame["suppressed"].astype(bool)
     return frame
+
+
+def _keep_phrases(frame: pd.DataFrame, rows: list[dict]) -> None:
+    """Keep the :class:`Phrase` texts of ``rows`` as they are (pandas stores text columns as
+    plain strings): the service says them in the page's language.
+    """
+    for column in frame.columns:
+        values = [row.get(column) for row in rows]
+        if any(isinstance(v, Phrase) for v in values):
+            frame[column] = pd.Series(values, index=frame.index, dtype=object)
 
 
 def _origin_nodes(flows: FlowData, level: str, origin: str | None) -> list[str]:
@@ -747,7 +764,7 @@ def destination_shares(
         _class_row(
             "same_municipality",
             "same_municipality",
-            f"Blev i {flows.names.get('m:' + home, 'kommunen')}",
+            Phrase(N_("Blev i %(place)s"), place=flows.names.get("m:" + home, N_("kommunen"))),
             home_published,
             home_published is None and home_value > 0,
             _share(home_published, total),
@@ -757,7 +774,7 @@ def destination_shares(
         _class_row(
             "total",
             "total",
-            "I alt",
+            N_("I alt"),
             total,
             total is None and total_value > 0,
             1.0 if total else None,
@@ -1041,9 +1058,9 @@ def receiving_areas(flows: FlowData, store: Store, *, year: int | None = None) -
                     "rate": rate,
                     "rate_note": None
                     if rate is not None
-                    else "tilflytningen er skjult"
+                    else N_("tilflytningen er skjult")
                     if inflow["inflow"] is None
-                    else f"antal beboere i {move_year} ikke oplyst",
+                    else Phrase(N_("antal beboere i %(year)s ikke oplyst"), year=move_year),
                 }
             )
         if not per_year:
@@ -1058,14 +1075,22 @@ def receiving_areas(flows: FlowData, store: Store, *, year: int | None = None) -
         changes: list[dict] = []
         warning, reason_missing, baseline_note = None, None, None
         if not value_years:
-            reason_missing = "ingen kriterieværdier for området i databasen"
+            reason_missing = N_("ingen kriterieværdier for området i databasen")
         elif baseline is None:
-            reason_missing = f"kun værdier for {latest}; intet tidligere år at sammenligne med"
+            reason_missing = Phrase(
+                N_("kun værdier for %(latest)s; intet tidligere år at sammenligne med"),
+                latest=latest,
+            )
         else:
             if baseline != ideal:
-                baseline_note = (
-                    f"{baseline}: nærmeste listeår med værdier (tilflytningen begyndte i {first}, "
-                    f"listen i kraft var {ideal})"
+                baseline_note = Phrase(
+                    N_(
+                        "%(baseline)s: nærmeste listeår med værdier (tilflytningen begyndte i "
+                        "%(first)s, listen i kraft var %(ideal)s)"
+                    ),
+                    baseline=baseline,
+                    first=first,
+                    ideal=ideal,
                 )
             assert latest is not None  # value_years is not empty here
             then: Verdict | None
@@ -1100,9 +1125,13 @@ def receiving_areas(flows: FlowData, store: Store, *, year: int | None = None) -
                     warning = any(ch["towards_threshold"] for ch in judged)
                 else:
                     reason_missing = (
-                        f"ingen kriterium med værdier i både {baseline} og {latest}"
+                        Phrase(
+                            N_("ingen kriterium med værdier i både %(baseline)s og %(latest)s"),
+                            baseline=baseline,
+                            latest=latest,
+                        )
                         if not changes
-                        else "kun antal beboere over grænsen på 1.000, som ikke tæller"
+                        else N_("kun antal beboere over grænsen på 1.000, som ikke tæller")
                     )
         category = flows.categories.get((latest_list, area_id)) if latest_list else None
         inflows = [p["inflow"] for p in per_year]
@@ -1114,9 +1143,9 @@ def receiving_areas(flows: FlowData, store: Store, *, year: int | None = None) -
                 "category": category,
                 "category_label": LABELS_DA[category]
                 if category
-                else f"Ikke navngivet på listen {latest_list}"
+                else Phrase(N_("Ikke navngivet på listen %(year)s"), year=latest_list)
                 if latest_list
-                else "Ingen liste",
+                else N_("Ingen liste"),
                 "inflow_from_omdannelse": None if all(v is None for v in inflows) else visible,
                 "at_least": any(p["at_least"] or p["suppressed"] for p in per_year),
                 "suppressed": all(v is None for v in inflows),
@@ -1150,6 +1179,7 @@ def receiving_areas(flows: FlowData, store: Store, *, year: int | None = None) -
         "warning_reason",
     ]
     frame = pd.DataFrame(rows, columns=columns)
+    _keep_phrases(frame, rows)
     for col in ("warning", "baseline_note", "warning_reason"):
         frame[col] = pd.Series([row[col] for row in rows], index=frame.index, dtype=object)
     frame["movers"] = frame["inflow_from_omdannelse"]

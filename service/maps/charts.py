@@ -1,4 +1,7 @@
-"""Server-rendered SVG charts for indicators: geometry and Danish wording, no HTML.
+"""Server-rendered SVG charts for indicators: geometry and wording, no HTML.
+
+The wording is in the request's language: Danish as it always was, English with
+``?sprog=en`` (numbers through :func:`service.formats.number`, words through the catalogue).
 
 The templates draw the SVG from the plain dicts built here, with presentation attributes only
 (pages carry no inline style or script). Every chart has a table next to it with the same
@@ -9,8 +12,13 @@ from __future__ import annotations
 
 import math
 
+from flask_babel import gettext as _
+
+from geo.i18n import N_
 from indicators.catalogue import CATALOGUE, UNITS, Unit
 from indicators.rules.model import COMPARISONS
+from service.formats import number, page_language
+from service.i18n import translate
 
 # Paul Tol's "bright"/"vibrant" colours: distinguishable with colour-vision deficiencies.
 MET_COLOUR = "#CC3311"
@@ -19,49 +27,74 @@ NEUTRAL_COLOUR = "#555555"
 THRESHOLD_COLOUR = "#000000"
 
 
+# The units' words as the charts say them (marked here too, so the catalogue has them).
+UNIT_WORDS = (
+    N_("% af regionens gennemsnit"),
+    N_("gange landsgennemsnittet"),
+    N_("beboere"),
+    N_("procentpoint"),
+)
+
+
+def _danish() -> bool:
+    return page_language() == "da"
+
+
 def fmt_number(value: float | None, decimals: int = 1, *, whole: bool = False) -> str:
-    """Danish number: decimal comma, thousands with a dot (``1.382``, ``12,3``)."""
+    """A number in the page's language: Danish with a decimal comma and thousands with a
+    dot (``1.382``, ``12,3``), English ``1,382``, ``12.3``; "ikke oplyst" when missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "ikke oplyst"
+        return _("ikke oplyst")
+    if not _danish():
+        return number(round(value) if whole else value, 0 if whole else decimals)
     if whole:
         return f"{round(value):,}".replace(",", ".")
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
 
 
+def _unit_label(unit: Unit, number_text: str) -> str:
+    """A number with its unit: ``41,5 %`` (da) / ``41.5%`` (en), ``1.382 beboere``."""
+    if unit.code == "percent" and not _danish():
+        return f"{number_text}%"
+    return f"{number_text} {translate(unit.label_da)}"
+
+
 def fmt_value(value: float | None, code: str) -> str:
     """A value with its unit: ``41,5 %``, ``1.382 beboere``, ``3,04 gange landsgennemsnittet``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "ikke oplyst"
+        return _("ikke oplyst")
     unit = CATALOGUE[code].unit_info
-    number = fmt_number(value, unit.decimals, whole=unit.whole)
-    return f"{number} {unit.label_da}"
+    return _unit_label(unit, fmt_number(value, unit.decimals, whole=unit.whole))
 
 
 def margin_words(margin: float | None, unit: Unit) -> str:
     """``12,3 procentpoint over grænsen`` / ``34 beboere under grænsen`` / ``præcis på
     grænsen``; "ikke oplyst" when there is no value."""
     if margin is None:
-        return "ikke oplyst"
+        return _("ikke oplyst")
     if abs(margin) < 10 ** -(unit.decimals + 2):
-        return "præcis på grænsen"
-    side = "over" if margin > 0 else "under"
+        return _("præcis på grænsen")
     amount = fmt_number(abs(margin), unit.decimals, whole=unit.whole)
-    return f"{amount} {unit.difference_da} {side} grænsen"
+    difference = translate(unit.difference_da)
+    if margin > 0:
+        return _("%(amount)s %(unit)s over grænsen", amount=amount, unit=difference)
+    return _("%(amount)s %(unit)s under grænsen", amount=amount, unit=difference)
 
 
 def comparison_words(comparison: str, threshold: float, unit: Unit) -> str:
     """``over 40 %``, ``mindst 3 gange landsgennemsnittet``, ``under 55 % af regionens …``."""
-    word = COMPARISONS[comparison][1]
+    english, danish = COMPARISONS[comparison]
     if unit.whole:
-        number = fmt_number(threshold, whole=True)
+        amount = fmt_number(threshold, whole=True)
     else:
-        number = fmt_number(threshold, 2).rstrip("0").rstrip(",")
-    return f"{word} {number} {unit.label_da}"
+        amount = fmt_number(threshold, 2)
+        amount = amount.rstrip("0").rstrip("," if _danish() else ".")
+    return f"{danish if _danish() else english} {_unit_label(unit, amount)}"
 
 
 def met_words(met: bool | None) -> str:
-    return {True: "opfyldt", False: "ikke opfyldt", None: "ikke oplyst"}[met]
+    return {True: _("opfyldt"), False: _("ikke opfyldt"), None: _("ikke oplyst")}[met]
 
 
 def _domain(unit: Unit, *values: float | None) -> float:
@@ -145,7 +178,7 @@ def ranked_bars(rows: list[dict], *, unit: str, threshold: float | None, width: 
                 "y": 4 + i * row_h,
                 "name": r["name"],
                 "w": round(bar_w * min(v, top) / top, 2) if known else 0,
-                "label": fmt_number(v, u.decimals, whole=u.whole) if known else "ikke oplyst",
+                "label": fmt_number(v, u.decimals, whole=u.whole) if known else _("ikke oplyst"),
                 "label_x": bar_left + (round(bar_w * min(v, top) / top, 2) if known else 0) + 4,
                 "known": known,
             }

@@ -13,9 +13,13 @@ import math
 
 import folium
 import numpy as np
+from flask_babel import gettext as _
 
 from geo.maps.layers import MapData
 from geo.relocation.analyses import ALL, REASON_LABELS_DA
+from geo.relocation.phrase import Phrase
+from service.formats import number
+from service.i18n import translate
 from service.maps.base import BuiltMap, add_outline, new_map, render_map
 
 FLOW_COLOUR = "#7a3b8f"
@@ -26,7 +30,23 @@ HIDDEN_COLOUR = "#bdbdbd"
 
 
 def _fmt(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    """A whole number with the page language's separators (``1.400`` / ``1,400``)."""
+    return number(value)
+
+
+def localise(text, *, data: bool = False):
+    """A Danish text of the flows analyses in the request's language.
+
+    A :class:`~geo.relocation.phrase.Phrase` is said again from its translated template, its
+    phrase values translated too; a marked text goes through the catalogue. With ``data``
+    (names of areas and places) a plain string is data and stays as it is.
+    """
+    if isinstance(text, Phrase):
+        values = {k: localise(v, data=True) for k, v in text.values.items()}
+        return _(text.template, **values)
+    if data or not isinstance(text, str):
+        return text
+    return translate(text)
 
 
 def flow_style(width: float) -> dict:
@@ -50,15 +70,18 @@ def head_style() -> dict:
     }
 
 
-def flow_map(data: MapData, key: str) -> BuiltMap:
-    """Curved flow lines (width by movers, arrowhead at the destination) and the origins."""
-    m = new_map(key, data, min_zoom=5, max_zoom=14)
+def flow_map(data: MapData, key: str, lang: str = "da", names: dict | None = None) -> BuiltMap:
+    """Curved flow lines (width by movers, arrowhead at the destination) and the origins,
+    named in the request's language (``lang`` names the controls; ``names``, the flows'
+    node → name, gives municipalities and places as phrases to translate)."""
+    names = names or {}
+    m = new_map(key, data, min_zoom=5, max_zoom=14, lang=lang)
     add_outline(m, data.layers["outline"])
     origins = data.layers["origins"]
     if len(origins):
         folium.GeoJson(
             origins[["name", "geometry"]].__geo_interface__,
-            name="Fraflytningsområde",
+            name=_("Fraflytningsområde"),
             style_function=lambda _f: {
                 "color": ORIGIN_COLOUR,
                 "fillColor": ORIGIN_COLOUR,
@@ -70,16 +93,20 @@ def flow_map(data: MapData, key: str) -> BuiltMap:
         ).add_to(m)
     lines = data.layers["lines"]
     if len(lines):
-        frame = lines[["origin_name", "dest_name", "movers", "width", "geometry"]].copy()
+        frame = lines[["origin_id", "dest_id", "movers", "width", "geometry"]].copy()
         frame["label"] = [
-            f"{o} → {d}: {_fmt(int(n))} flyttere"  # plain text: render_map escapes it
-            for o, d, n in zip(
-                frame["origin_name"], frame["dest_name"], frame["movers"], strict=True
+            # plain text: render_map escapes it
+            _(
+                "%(origin)s → %(dest)s: %(n)s flyttere",
+                origin=localise(names.get(o, o), data=True),
+                dest=localise(names.get(d, d), data=True),
+                n=_fmt(int(n)),
             )
+            for o, d, n in zip(frame["origin_id"], frame["dest_id"], frame["movers"], strict=True)
         ]
         # Widest first, so that thin flows are drawn on top and stay reachable.
         frame = frame.sort_values("width", ascending=False)
-        group = folium.FeatureGroup(name=f"Flytninger ({len(frame)})")
+        group = folium.FeatureGroup(name=_("Flytninger (%(n)s)", n=len(frame)))
         folium.GeoJson(
             frame[["label", "width", "geometry"]].__geo_interface__,
             style_function=lambda f: flow_style(f["properties"]["width"]),
@@ -134,24 +161,34 @@ def receiving_style(klass: int | None) -> dict:
     }
 
 
-def receiving_map(data: MapData, key: str) -> tuple[BuiltMap, list[int]]:
-    """A choropleth of the receiving areas (or municipalities) by published inflow."""
-    m = new_map(key, data, min_zoom=5, max_zoom=14)
+def receiving_map(
+    data: MapData, key: str, lang: str = "da", names: dict | None = None
+) -> tuple[BuiltMap, list[int]]:
+    """A choropleth of the receiving areas (or municipalities) by published inflow; ``names``
+    as for :func:`flow_map`."""
+    names = names or {}
+    m = new_map(key, data, min_zoom=5, max_zoom=14, lang=lang)
     add_outline(m, data.layers["outline"])
     layer = data.layers["receiving"]
     bounds: list[int] = []
     if len(layer):
         values = [None if v is None or v != v else int(v) for v in layer["movers"].astype(object)]
         classes, bounds = inflow_classes(values)
-        frame = layer[["name", "geometry"]].copy()
+        frame = layer[["dest_id", "name", "geometry"]].copy()
+        frame["name"] = [
+            localise(names.get(d, n), data=True)
+            for d, n in zip(frame["dest_id"], frame["name"], strict=True)
+        ]
         frame["klass"] = [-1 if c is None else c for c in classes]
         frame["label"] = [
-            f"{n}: {_fmt(v)} tilflyttere" if v is not None else f"{n}: skjult"
+            _("%(name)s: %(n)s tilflyttere", name=n, n=_fmt(v))
+            if v is not None
+            else _("%(name)s: skjult", name=n)
             for n, v in zip(frame["name"], values, strict=True)
         ]
         folium.GeoJson(
             frame[["label", "klass", "geometry"]].__geo_interface__,
-            name="Tilflytning",
+            name=_("Tilflytning"),
             style_function=lambda f: receiving_style(
                 None if f["properties"]["klass"] < 0 else f["properties"]["klass"]
             ),
@@ -173,7 +210,9 @@ def reason_chart(rows: list[dict], reasons: list[str], *, width: int = 560) -> d
 
     Geometry only, drawn by the template as SVG with presentation attributes. A suppressed
     count has no bar: it is marked "skjult" at the base line, as in the table beside it.
+    Labels are in the request's language.
     """
+    names = reason_names()
     years = [r["year"] for r in rows if r["year"] is not None and r["reason"] == "*"]
     shown = [r for r in rows if r["year"] is not None and r["reason"] in reasons]
     top = max([r["movers"] for r in shown if r["movers"] is not None] or [0])
@@ -199,7 +238,7 @@ def reason_chart(rows: list[dict], reasons: list[str], *, width: int = 560) -> d
                         "h": 0,
                         "colour": REASON_COLOURS[reason],
                         "hidden": row["suppressed"],
-                        "label": f"{year}, {REASON_LABELS[reason]}: skjult",
+                        "label": _("%(year)s, %(reason)s: skjult", year=year, reason=names[reason]),
                     }
                 )
                 continue
@@ -212,7 +251,12 @@ def reason_chart(rows: list[dict], reasons: list[str], *, width: int = 560) -> d
                     "h": round(h, 1),
                     "colour": REASON_COLOURS[reason],
                     "hidden": False,
-                    "label": f"{year}, {REASON_LABELS[reason]}: {_fmt(row['movers'])}",
+                    "label": _(
+                        "%(year)s, %(reason)s: %(n)s",
+                        year=year,
+                        reason=names[reason],
+                        n=_fmt(row["movers"]),
+                    ),
                 }
             )
     ticks = (
@@ -234,12 +278,14 @@ def reason_chart(rows: list[dict], reasons: list[str], *, width: int = 560) -> d
         "ticks": ticks,
         "bars": bars,
         "labels": labels,
-        "legend": [{"label": REASON_LABELS[r], "colour": REASON_COLOURS[r]} for r in reasons],
+        "legend": [{"label": names[r], "colour": REASON_COLOURS[r]} for r in reasons],
     }
 
 
-# the reasons' names inside a sentence or a chart label: the one vocabulary, in lower case
-REASON_LABELS = {code: label.lower() for code, label in REASON_LABELS_DA.items() if code != ALL}
+def reason_names() -> dict[str, str]:
+    """The reasons' names inside a sentence or a chart label, in the request's language: the
+    one vocabulary (:data:`~geo.relocation.analyses.REASON_LABELS_DA`), in lower case."""
+    return {code: _(label).lower() for code, label in REASON_LABELS_DA.items() if code != ALL}
 
 
 def _nice_step(top: float) -> float:

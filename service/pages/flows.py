@@ -1,4 +1,5 @@
-"""Danish pages for relocation flows: the flow maps, the tables beside them, receiving areas.
+"""Pages for relocation flows, Danish or English (``?sprog=en``): the flow maps, the tables
+beside them, receiving areas.
 
 Views parse their arguments, call :mod:`geo.relocation.analyses` and
 :mod:`geo.relocation.flowlines`, and render. Every figure is one cell of the protected cube
@@ -17,7 +18,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
 
 from geo.relocation.analyses import (
     ALL,
@@ -37,10 +38,17 @@ from geo.relocation.flowlines import flow_map_data, receiving_layer, receiving_m
 from geo.relocation.synthetic import SYNTHETIC_LABEL
 from service.errors import BadParameter, NotFoundError
 from service.maps.base import map_cache, script_response
-from service.maps.flows import RECEIVING_COLOURS, flow_map, reason_chart, receiving_map
+from service.maps.flows import (
+    RECEIVING_COLOURS,
+    flow_map,
+    localise,
+    reason_chart,
+    receiving_map,
+)
 from service.params import choice, parse_flow_year, parse_reason
 from service.serialise import records
 from service.store_access import get_flows, get_store
+from service.text import category_label
 
 bp = Blueprint("flows_pages", __name__)
 
@@ -82,11 +90,36 @@ def _page(rows: list[dict], show_all: bool, page: int) -> tuple[list[dict], dict
         "total": len(rows),
         "shown": len(shown),
         "first": (page - 1) * PAGE_ROWS + 1 if show_all else 1,
+        "top_rows": TOP_ROWS,  # the macro that links the pages sees no page context
     }
 
 
 def _query(**values) -> dict:
     return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def _link_query(**values) -> dict:
+    """Query arguments of a link to a page, with the page's language when not Danish."""
+    return _query(**values, **_in_lang())
+
+
+def _in_lang() -> dict:
+    """``sprog`` for links and scripts, so that an English reader stays in English."""
+    return {"sprog": g.lang} if g.get("lang", "da") != "da" else {}
+
+
+def _localised(rows: list[dict], labels=(), names=()) -> list[dict]:
+    """Copies of ``rows`` with their UI ``labels`` and place ``names`` in the page's
+    language (the rows may come from a cache shared by both languages: never changed)."""
+    out = []
+    for row in rows:
+        row = dict(row)
+        for column in labels:
+            row[column] = localise(row[column])
+        for column in names:
+            row[column] = localise(row[column], data=True)
+        out.append(row)
+    return out
 
 
 def _reason_word(reason: str | None) -> str:
@@ -95,11 +128,13 @@ def _reason_word(reason: str | None) -> str:
 
 def _key(*parts) -> tuple:
     store = get_store()
-    return (*parts, store.data_version, current_app.config["MIN_PUBLISHED_COUNT"])
+    lang = g.get("lang", "da")
+    return (*parts, lang, store.data_version, current_app.config["MIN_PUBLISHED_COUNT"])
 
 
 def _map_id(*parts) -> str:
-    text = "_".join(str(p) for p in parts if p not in (None, ""))
+    lang = g.get("lang", "da")
+    text = "_".join(str(p) for p in (*parts, None if lang == "da" else lang) if p not in (None, ""))
     return "flows_" + "".join(c if c.isalnum() else "_" for c in text)
 
 
@@ -117,7 +152,7 @@ def _flow_map(flows: FlowData, table: pd.DataFrame, origins: list[str], map_id: 
     drawn, counts = _drawn(table)
     data, skipped = flow_map_data(get_store(), flows, drawn, origins)
     skipped = {**skipped, **counts}
-    return flow_map(data, map_id), skipped
+    return flow_map(data, map_id, g.lang, flows.names), skipped
 
 
 def _overview(flows: FlowData, year, reason, level):
@@ -151,7 +186,10 @@ def _receiving(flows: FlowData, year, reason, level):
     def build():
         layer = receiving_layer(get_store(), flows, table, level)
         return receiving_map(
-            receiving_map_data(get_store(), layer), _map_id("recv", level, year, reason)
+            receiving_map_data(get_store(), layer),
+            _map_id("recv", level, year, reason),
+            g.lang,
+            flows.names,
         )
 
     return map_cache("flows").get_or_build(_key("receiving", level, year, reason), build)
@@ -165,7 +203,8 @@ def _common(flows: FlowData | None) -> dict:
     return {
         "flows": flows,
         "synthetic_label": SYNTHETIC_LABEL,
-        "reason_labels": REASON_LABELS_DA,
+        "reason_labels": {code: localise(label) for code, label in REASON_LABELS_DA.items()},
+        "link_lang": _in_lang().get("sprog"),
         "threshold": current_app.config["MIN_PUBLISHED_COUNT"],
         "top_rows": TOP_ROWS,
         "map_lines": MAP_LINES,
@@ -173,7 +212,7 @@ def _common(flows: FlowData | None) -> dict:
 
 
 def _series(flows: FlowData, area_id: str | None) -> dict:
-    rows = records(reason_series(flows, area_id))
+    rows = _localised(records(reason_series(flows, area_id)), labels=["label"])
     return {"rows": rows, "chart": reason_chart(rows, flows.reasons)}
 
 
@@ -182,8 +221,11 @@ def _profiles(flows: FlowData, area_id: str | None, reason: str | None) -> list[
     tables: dict[str, dict] = {}
     for row in records(mover_profile(flows, area_id, reason=reason)):
         table = tables.setdefault(
-            row["attribute"], {"attribute": row["attribute"], "label": row["attribute_label"]}
+            row["attribute"],
+            {"attribute": row["attribute"], "label": localise(row["attribute_label"])},
         )
+        # a stated value is data, as the move file says it (Danish); "Ikke oplyst" is ours
+        row = {**row, "label": localise(row["label"], data=bool(row["value"]))}
         table.setdefault("rows", []).append(row)
     return list(tables.values())
 
@@ -203,20 +245,23 @@ def index():
     show_all, page = _paging()
     table, (built, skipped) = _overview(flows, year, reason, LEVEL_WORDS[level_word])
     rows, paging = _page(records(table), show_all, page)
-    query = _query(aar=year, aarsag=_reason_word(reason), niveau=level_word)
+    query = _link_query(aar=year, aarsag=_reason_word(reason), niveau=level_word)
     return render_template(
         "flows/flows.html",
         **_common(flows),
         year=year,
         reason=reason,
         level_word=level_word,
-        table=rows,
+        table=_localised(rows, names=["origin_name", "dest_name"]),
         paging=paging,
         page_query=query,
-        totals=records(flow_totals(flows, "area-area", year=year, reason=reason)),
+        totals=_localised(
+            records(flow_totals(flows, "area-area", year=year, reason=reason)),
+            names=["origin_name"],
+        ),
         series=_cached("series-all", lambda: _series(flows, None)),
         profiles=_profiles(flows, None, reason),
-        filter_query=_query(aar=year, aarsag=_reason_word(reason)),
+        filter_query=_link_query(aar=year, aarsag=_reason_word(reason)),
         built=built,
         skipped=skipped,
         script_url=url_for("flows_pages.index_script", **query, v=get_store().data_version),
@@ -250,7 +295,7 @@ def receiving_page():
         f"receiving-{year}", lambda: records(receiving_areas(flows, get_store(), year=year))
     )
     rows, paging = _page(warnings, show_all, page)
-    query = _query(aar=year, aarsag=_reason_word(reason), niveau=level_word)
+    query = _link_query(aar=year, aarsag=_reason_word(reason), niveau=level_word)
     return render_template(
         "flows/flows_receiving.html",
         **_common(flows),
@@ -261,7 +306,7 @@ def receiving_page():
         built=built,
         bounds=bounds,
         colours=RECEIVING_COLOURS,
-        warning_list=rows,
+        warning_list=[_receiving_row(row) for row in rows],
         paging=paging,
         page_query=query,
         script_url=url_for("flows_pages.receiving_script", **query, v=get_store().data_version),
@@ -275,6 +320,23 @@ def receiving_script():
     level = RECEIVING_WORDS[choice("niveau", RECEIVING_WORDS, "omraade")]
     built, _bounds = _receiving(flows, year, reason, level)
     return script_response(built.script)
+
+
+def _receiving_row(row: dict) -> dict:
+    """A row of the early-warning list with its texts in the page's language (a copy: the
+    list is cached for both languages)."""
+    category = row["category"]
+    return {
+        **row,
+        "category_label": category_label(category, g.lang)
+        if category and g.lang != "da"
+        else localise(row["category_label"]),
+        "warning_reason": localise(row["warning_reason"]),
+        "baseline_note": localise(row["baseline_note"]),
+        "per_year": _localised(row["per_year"], labels=["rate_note"]),
+        # the criteria's names come from the rules (indicators), marked there
+        "criteria_changes": _localised(row["criteria_changes"], labels=["label"]),
+    }
 
 
 def _require_origin(flows: FlowData, slug: str) -> None:
@@ -294,7 +356,7 @@ def origin_page(slug: str):
     table, (built, skipped) = _origin(flows, slug, year, reason, LEVEL_WORDS[level_word])
     all_rows = records(table)
     rows, paging = _page(all_rows, show_all, page)
-    query = _query(aar=year, aarsag=_reason_word(reason), niveau=level_word)
+    query = _link_query(aar=year, aarsag=_reason_word(reason), niveau=level_word)
     total = records(
         flow_totals(flows, LEVEL_WORDS[level_word], year=year, reason=reason, origin=slug)
     )[0]
@@ -306,14 +368,19 @@ def origin_page(slug: str):
         year=year,
         reason=reason,
         level_word=level_word,
-        table=rows,
+        table=_localised(rows, names=["origin_name", "dest_name"]),
         paging=paging,
         page_query=query,
         visible_sum=_visible_sum(all_rows),
         total=total,
-        shares=records(destination_shares(flows, slug, year=year, reason=reason)),
-        distances=records(distance_distribution(flows, slug, year=year, reason=reason)),
-        reasons=records(reason_split(flows, slug, year=year)),
+        shares=_localised(
+            records(destination_shares(flows, slug, year=year, reason=reason)), labels=["label"]
+        ),
+        distances=_localised(
+            records(distance_distribution(flows, slug, year=year, reason=reason)),
+            labels=["label"],
+        ),
+        reasons=_localised(records(reason_split(flows, slug, year=year)), labels=["label"]),
         series=_cached(f"series-{slug}", lambda: _series(flows, slug)),
         profiles=_profiles(flows, slug, reason),
         band_labels=BAND_LABELS_DA,
