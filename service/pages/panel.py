@@ -199,7 +199,7 @@ def _criterion_row(c, year: int, lang: str = "da") -> dict:
         "margin": distance_words(c.margin, unit, lang),
         "decisive": c.decisive,
         "basis": "" if c.basis in ("", "ikke oplyst") else ui_text(c.basis, lang),
-        "chart": _chart_in(bullet(c.value, c.threshold, unit=unit.code, met=c.met), lang),
+        "chart": bullet(c.value, c.threshold, unit=unit.code, met=c.met),
         "chart_title": _(
             "%(indicator)s %(year)s: %(value)s; grænse %(threshold)s",
             indicator=short,
@@ -208,16 +208,6 @@ def _criterion_row(c, year: int, lang: str = "da") -> dict:
             threshold=threshold,
         ),
     }
-
-
-def _chart_in(chart: dict, lang: str) -> dict:
-    """A chart's scale labels (written the Danish way, ``1.500``) in ``lang``."""
-    if lang == "da":
-        return chart
-    for key in ("ticks", "y_labels"):
-        for tick in chart.get(key, []):
-            tick["label"] = number(float(tick["label"].replace(".", "")), 0, lang)
-    return chart
 
 
 def _thresholds_for(code: str, years: list[int]) -> list[tuple[int, float]]:
@@ -240,7 +230,7 @@ def _series(own, lang: str = "da") -> list[dict]:
                 "code": code,
                 "label": _indicator_name(code, lang),
                 "short": _indicator_name(code, lang, short=True),
-                "chart": _chart_in(time_series(points, thresholds, unit=ind.unit), lang),
+                "chart": time_series(points, thresholds, unit=ind.unit),
                 "rows": [
                     {
                         "year": int(r.year),

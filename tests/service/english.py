@@ -24,6 +24,11 @@ VOID = {
 }  # fmt: skip
 
 
+# Fragments of Danish messages (cut at their placeholders) that are English words as well:
+# "side" of "(side %(page)s af %(pages)s)" is also "side by side".
+ENGLISH_TOO = frozenset({"side"})
+
+
 def danish_ui_texts() -> set[str]:
     """Every marked Danish UI text, its placeholders cut out, that differs from its English
     translation (names such as "GeoPackage" are the same in both)."""
@@ -39,7 +44,8 @@ def danish_ui_texts() -> set[str]:
                 continue
             for part in re.split(r"%\(\w+\)[sd]|%[sd]", msgid):
                 part = part.strip(" .,:;()?«»")
-                if len(part) >= 4 and part.lower() not in english:
+                word = part.lower()
+                if len(part) >= 4 and word not in english and word not in ENGLISH_TOO:
                     texts.add(part)
     return texts
 

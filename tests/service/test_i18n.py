@@ -83,3 +83,32 @@ def test_every_marked_text_is_in_the_catalogue():
         translated = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
     assert sorted(marked - translated) == [], "run `make extract-messages` and translate"
     assert sorted(translated - marked) == [], "translations of texts no longer marked"
+
+
+def _every_page() -> list[str]:
+    from tests.browser.test_planner_views import PAGES
+
+    # an origin's flows page needs moves: tests/service/test_i18n_flows.py has it in English
+    return sorted({p for p in PAGES if "sprog=" not in p and not p.startswith("/flytninger/")})
+
+
+@pytest.mark.parametrize("url", _every_page())
+def test_every_page_of_the_site_map_in_english(client, url):
+    """Every page route (the list the overflow test keeps complete) in English: no Danish UI
+    text and no Danish words outside the source texts it quotes in Danish."""
+    response = client.get(url + ("&" if "?" in url else "?") + "sprog=en")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert danish_found(page) == [] and danish_words(page) == []
+
+
+@pytest.mark.parametrize(
+    "url", ["/nope", "/kort?aar=1999", "/kort?ukendt=1", "/flytninger/skovgaardsparken"]
+)
+def test_error_pages_in_english(client, url):
+    response = client.get(url + ("&" if "?" in url else "?") + "sprog=en")
+    assert response.status_code in (400, 404)
+    page = response.get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert danish_found(page) == [] and danish_words(page) == []
