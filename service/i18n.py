@@ -18,6 +18,8 @@ from flask import Flask, current_app, g, request
 from flask_babel import Babel, gettext
 from werkzeug.datastructures import ImmutableMultiDict
 
+from geo.i18n import Phrase
+from service.formats import number
 from service.http.negotiation import preferred_language
 from service.text import LANGUAGES
 
@@ -90,3 +92,29 @@ def translate(text: str | None) -> str | None:
     if not text:
         return text
     return gettext(text)
+
+
+def say(text, *, data: bool = False):
+    """A Danish text made below ``service/`` in the request's language.
+
+    A :class:`geo.i18n.Phrase` is said again from its translated template: values that are
+    phrases are said again too, numbers of a filled-in phrase (``geo.i18n.fill``) are written
+    as numbers of the page's language, other values (names, years) go in as they are. A plain
+    text goes through the catalogue, unless ``data`` says it is data (a name). On a Danish
+    page every text comes back as it was made.
+    """
+    if isinstance(text, Phrase):
+        if g.get("lang", "da") == "da":
+            return text
+        values = {}
+        for key, value in text.values.items():
+            if isinstance(value, str):
+                values[key] = say(value, data=True)
+            elif text.numbers:
+                values[key] = number(value)
+            else:
+                values[key] = value
+        return gettext(text.template) % values  # no variables: gettext does not format
+    if data or not isinstance(text, str):
+        return text
+    return translate(text)

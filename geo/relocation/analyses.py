@@ -32,7 +32,7 @@ from pyproj import Transformer
 
 from geo.areas import list_years, municipality_names
 from geo.cache import LRU
-from geo.i18n import N_
+from geo.i18n import N_, Phrase
 from geo.relocation.disclosure import (
     Cube,
     Dimension,
@@ -48,7 +48,6 @@ from geo.relocation.join import (
     RECEIVING_SOURCES,
     layers_signature,
 )
-from geo.relocation.phrase import Phrase
 from geo.store import Store
 from indicators.categories import LABELS_DA, SEVERITY
 from indicators.rules import Verdict

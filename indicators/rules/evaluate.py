@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 
-from geo.i18n import N_
+from geo.i18n import N_, fill
 from indicators.catalogue import CATALOGUE
 from indicators.rules.model import (
     Criterion,
@@ -23,7 +23,6 @@ from indicators.rules.model import (
     Verdict,
     YearStatus,
     compare,
-    fill,
 )
 from indicators.rules.versions import STATUS_FUNCTIONS, VERSIONS
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.i18n import N_
+from geo.i18n import N_, fill
 from geo.naming import area_slug
 from indicators.rules.evaluate import parallel_run
-from indicators.rules.model import YearStatus, fill
+from indicators.rules.model import YearStatus
 from indicators.rules.versions import run_reaches
 
 EARLIER_TABLE = "earlier_lists"
@@ -195,7 +195,7 @@ class ListHistory:
                     YearStatus(year, True, fill(N_("officiel liste %(year)s"), year=str(year)))
                 )
             elif self.complete[year]:
-                basis = fill(N_("ikke på den fuldstændige liste %(year)s"), year=str(year))
+                basis: str = fill(N_("ikke på den fuldstændige liste %(year)s"), year=str(year))
                 out.append(YearStatus(year, False, basis))
             else:
                 basis = fill(N_("listen %(year)s er ufuldstændig"), year=str(year))

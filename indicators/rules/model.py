@@ -15,28 +15,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-# Danish texts filled in from a marked template (a threshold, a number of years): text →
-# (template, values), so that the service can give the same text in the page's language.
-FILLED: dict[str, tuple[str, dict[str, float | str]]] = {}
-
-
-def _danish_number(value: float | str) -> str:
-    if isinstance(value, str):  # a year, a name, a URL: the same in every language
-        return value
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
-    return f"{value:g}".replace(".", ",")
-
-
-def fill(template: str, **values: float | str) -> str:
-    """``template`` (a ``geo.i18n.N_`` message with ``%(name)s`` fields) filled in with
-    ``values``, numbers written in Danish (``1.000``, ``2,27``); remembered in :data:`FILLED`.
-    """
-    text = template % {k: _danish_number(v) for k, v in values.items()}
-    FILLED[text] = (template, values)
-    return text
-
-
 # Comparison codes, their meaning and their plain Danish wording.
 COMPARISONS = {
     "gt": ("exceeds", "over"),

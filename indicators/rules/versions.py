@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from geo.i18n import N_
-from indicators.rules.model import Criterion, Gate, RuleVersion, fill
+from geo.i18n import N_, fill
+from indicators.rules.model import Criterion, Gate, RuleVersion
 
 # -- three-valued logic ----------------------------------------------------------------------
 

@@ -308,19 +308,23 @@ class ResponseCache:
 
 # -- namespace -------------------------------------------------------------------------------
 
-_PACKAGES = ("service", "geo", "indicators", "boundaries")
+_PACKAGES = ("service", "geo", "indicators", "boundaries", "data")
+# everything that shapes a page: code, templates, static files, the translation catalogues
+# and the data files read at request time
+_SUFFIXES = (".py", ".html", ".css", ".js", ".svg", ".json", ".po", ".mo", ".csv", ".txt")
 _LIBRARIES = ("flask", "werkzeug", "jinja2", "folium", "branca", "xstatic-leaflet", "pandas")
 
 
 @functools.cache
 def code_fingerprint() -> str:
-    """A hash of this release: the packages' sources, templates and static files, and the
-    versions of the libraries that shape the output. Computed once per process."""
+    """A hash of this release: the packages' sources, templates, static files, translation
+    catalogues and data files, and the versions of the libraries that shape the output.
+    Computed once per process."""
     root = Path(__file__).resolve().parents[2]
     digest = hashlib.sha256()
     for package in _PACKAGES:
         for path in sorted((root / package).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg", ".json"):
+            if path.is_file() and path.suffix in _SUFFIXES:
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     for name in _LIBRARIES:

@@ -17,9 +17,8 @@ from flask_babel import gettext as _
 
 from geo.maps.layers import MapData
 from geo.relocation.analyses import ALL, REASON_LABELS_DA
-from geo.relocation.phrase import Phrase
 from service.formats import number
-from service.i18n import translate
+from service.i18n import say
 from service.maps.base import BuiltMap, add_outline, new_map, render_map
 
 FLOW_COLOUR = "#7a3b8f"
@@ -32,21 +31,6 @@ HIDDEN_COLOUR = "#bdbdbd"
 def _fmt(value: int) -> str:
     """A whole number with the page language's separators (``1.400`` / ``1,400``)."""
     return number(value)
-
-
-def localise(text, *, data: bool = False):
-    """A Danish text of the flows analyses in the request's language.
-
-    A :class:`~geo.relocation.phrase.Phrase` is said again from its translated template, its
-    phrase values translated too; a marked text goes through the catalogue. With ``data``
-    (names of areas and places) a plain string is data and stays as it is.
-    """
-    if isinstance(text, Phrase):
-        values = {k: localise(v, data=True) for k, v in text.values.items()}
-        return _(text.template, **values)
-    if data or not isinstance(text, str):
-        return text
-    return translate(text)
 
 
 def flow_style(width: float) -> dict:
@@ -98,8 +82,8 @@ def flow_map(data: MapData, key: str, lang: str = "da", names: dict | None = Non
             # plain text: render_map escapes it
             _(
                 "%(origin)s → %(dest)s: %(n)s flyttere",
-                origin=localise(names.get(o, o), data=True),
-                dest=localise(names.get(d, d), data=True),
+                origin=say(names.get(o, o), data=True),
+                dest=say(names.get(d, d), data=True),
                 n=_fmt(int(n)),
             )
             for o, d, n in zip(frame["origin_id"], frame["dest_id"], frame["movers"], strict=True)
@@ -176,7 +160,7 @@ def receiving_map(
         classes, bounds = inflow_classes(values)
         frame = layer[["dest_id", "name", "geometry"]].copy()
         frame["name"] = [
-            localise(names.get(d, n), data=True)
+            say(names.get(d, n), data=True)
             for d, n in zip(frame["dest_id"], frame["name"], strict=True)
         ]
         frame["klass"] = [-1 if c is None else c for c in classes]

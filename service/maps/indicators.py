@@ -23,7 +23,6 @@ from geo.maps.classes import DISTINCT, FISHER_JENKS, NO_VALUES, classify
 from geo.maps.layers import national_map_data
 from indicators.catalogue import CATALOGUE, Unit
 from indicators.classify import criterion_threshold
-from indicators.rules.model import FILLED
 from indicators.values import SYNTHETIC_LABEL_DA, read_indicators
 from service.formats import number, page_language
 from service.i18n import translate
@@ -80,18 +79,6 @@ def threshold_words(comparison: str, threshold: float, unit: Unit) -> str:
         return comparison_words(comparison, threshold, unit)
     words = number(round(threshold), 0) if unit.whole else number(threshold)
     return f"{COMPARISON_EN[comparison]} {with_unit(words, unit)}"
-
-
-def rule_text(text: str | None) -> str | None:
-    """A Danish text of the rules (a criterion, a period, an explanation) in the page's
-    language; texts filled in with numbers (:func:`indicators.rules.model.fill`) are filled
-    in again with the language's numbers."""
-    if not text or page_language() == "da":
-        return text
-    if text in FILLED:
-        template, values = FILLED[text]
-        return _(template) % {k: v if isinstance(v, str) else number(v) for k, v in values.items()}
-    return translate(text)
 
 
 # YlOrBr, 5 of Tol's 9 steps (light to dark), without the palest ones: the areas are small

@@ -12,10 +12,9 @@ from geo.maps.changes import changes_map_data
 from indicators.categories import LABELS_DA, PLURAL_DA, label
 from indicators.rules import get_rule
 from service.formats import number, page_language
-from service.i18n import link_args, translate
+from service.i18n import link_args, say, translate
 from service.maps.base import map_cache, script_response
 from service.maps.changes import CHANGE_COLOURS, CHANGE_LABELS_DA, changes_map
-from service.maps.indicators import rule_text
 from service.params import year_arg
 from service.store_access import get_store
 
@@ -114,7 +113,7 @@ def _explain(e, year: int) -> str:
         parts.append(
             _(
                 template,
-                criterion=rule_text(c.label_da),
+                criterion=say(c.label_da),
                 value=_number(c.value_after),
                 threshold=_number(c.threshold),
                 margin=f"{sign}{_number(c.margin)}",

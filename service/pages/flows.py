@@ -37,11 +37,11 @@ from geo.relocation.analyses import (
 from geo.relocation.flowlines import flow_map_data, receiving_layer, receiving_map_data
 from geo.relocation.synthetic import SYNTHETIC_LABEL
 from service.errors import BadParameter, NotFoundError
+from service.i18n import say
 from service.maps.base import map_cache, script_response
 from service.maps.flows import (
     RECEIVING_COLOURS,
     flow_map,
-    localise,
     reason_chart,
     receiving_map,
 )
@@ -115,9 +115,9 @@ def _localised(rows: list[dict], labels=(), names=()) -> list[dict]:
     for row in rows:
         row = dict(row)
         for column in labels:
-            row[column] = localise(row[column])
+            row[column] = say(row[column])
         for column in names:
-            row[column] = localise(row[column], data=True)
+            row[column] = say(row[column], data=True)
         out.append(row)
     return out
 
@@ -203,7 +203,7 @@ def _common(flows: FlowData | None) -> dict:
     return {
         "flows": flows,
         "synthetic_label": SYNTHETIC_LABEL,
-        "reason_labels": {code: localise(label) for code, label in REASON_LABELS_DA.items()},
+        "reason_labels": {code: say(label) for code, label in REASON_LABELS_DA.items()},
         "link_lang": _in_lang().get("sprog"),
         "threshold": current_app.config["MIN_PUBLISHED_COUNT"],
         "top_rows": TOP_ROWS,
@@ -222,10 +222,10 @@ def _profiles(flows: FlowData, area_id: str | None, reason: str | None) -> list[
     for row in records(mover_profile(flows, area_id, reason=reason)):
         table = tables.setdefault(
             row["attribute"],
-            {"attribute": row["attribute"], "label": localise(row["attribute_label"])},
+            {"attribute": row["attribute"], "label": say(row["attribute_label"])},
         )
         # a stated value is data, as the move file says it (Danish); "Ikke oplyst" is ours
-        row = {**row, "label": localise(row["label"], data=bool(row["value"]))}
+        row = {**row, "label": say(row["label"], data=bool(row["value"]))}
         table.setdefault("rows", []).append(row)
     return list(tables.values())
 
@@ -330,9 +330,9 @@ def _receiving_row(row: dict) -> dict:
         **row,
         "category_label": category_label(category, g.lang)
         if category and g.lang != "da"
-        else localise(row["category_label"]),
-        "warning_reason": localise(row["warning_reason"]),
-        "baseline_note": localise(row["baseline_note"]),
+        else say(row["category_label"]),
+        "warning_reason": say(row["warning_reason"]),
+        "baseline_note": say(row["baseline_note"]),
         "per_year": _localised(row["per_year"], labels=["rate_note"]),
         # the criteria's names come from the rules (indicators), marked there
         "criteria_changes": _localised(row["criteria_changes"], labels=["label"]),

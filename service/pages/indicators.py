@@ -1,6 +1,6 @@
 """Pages for indicators: comparison across areas, the rules in plain words, what-if, and the
 national map coloured by an indicator (its script route). Danish, or English with ``?sprog=en``:
-the Danish texts of ``indicators`` are translated on output (:func:`rule_text`)."""
+the Danish texts of ``indicators`` are translated on output (:func:`say`)."""
 
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ from indicators.rules.history import CANDIDATE_YEARS, history_report_for_store
 from indicators.values import SYNTHETIC_LABEL_DA, has_synthetic, read_indicators
 from service.errors import BadParameter, NotFoundError
 from service.formats import page_language
-from service.i18n import translate
+from service.i18n import say, translate
 from service.maps.base import script_response
 from service.maps.charts import ranked_bars
-from service.maps.indicators import number_text, rule_text, threshold_words, value_text
+from service.maps.indicators import number_text, threshold_words, value_text
 from service.params import (
     parse_code,
     parse_dataset,
@@ -154,12 +154,12 @@ def rules_page():
                 "rule": rule,
                 "criteria": [
                     {
-                        "label": rule_text(c.label_da),
+                        "label": say(c.label_da),
                         "label_da": c.label_da,
                         "comparison": threshold_words(
                             c.comparison, c.threshold, CATALOGUE[c.indicator].unit_info
                         ),
-                        "period": rule_text(c.period_da),
+                        "period": say(c.period_da),
                         "indicator": translate(CATALOGUE[c.indicator].short_da),
                     }
                     for c in rule.criteria()
@@ -177,7 +177,7 @@ def rules_page():
         reproduction=reproduction,
         names=names,
         category_label=category_label,
-        tr=rule_text,
+        tr=say,
     )
 
 
@@ -195,14 +195,13 @@ def what_if():
     except ValueError as exc:
         raise BadParameter(str(exc)) from None
     defaults = rule_defaults(rule)
+    criteria = {c.key: c.label_da for c in rule.criteria()}  # phrases, said in the page's language
     fields = []
-    for key, what in override_keys(rule).items():
+    for key in override_keys(rule):
         fields.append(
             {
                 "key": key,
-                "label": rule_text(
-                    STRUCTURAL_LABELS_DA.get(key, what.removeprefix("threshold of: "))
-                ),
+                "label": say(STRUCTURAL_LABELS_DA.get(key) or criteria[key]),
                 "value": overrides.get(key, defaults[key]),
                 "default": defaults[key],
                 "changed": key in overrides,
@@ -221,7 +220,7 @@ def what_if():
         overrides=overrides,
         result=result,
         category_label=category_label,
-        tr=rule_text,
+        tr=say,
         synthetic=synthetic,
         synthetic_label=translate(SYNTHETIC_LABEL_DA),
         offer_synthetic=has_synthetic(store),

@@ -23,7 +23,7 @@ from indicators.classify import assess_area, criterion_threshold, official_categ
 from indicators.rules import rule_for_year
 from indicators.values import SYNTHETIC_LABEL_DA, read_indicators
 from service.formats import number
-from service.i18n import translate
+from service.i18n import say, translate
 from service.maps.charts import (
     bullet,
     comparison_words,
@@ -117,44 +117,17 @@ def ui_text(text: str | None, lang: str):
     English page without one the Danish text marked ``lang="da"``."""
     if not text or lang == "da":
         return text
-    english = _phrase(text) or _filled(text) or translate(text)
+    english = say(text)
     if english != text:
         return english
     return Markup('<span lang="da">{}</span>').format(text)
-
-
-def _phrase(text: str) -> str | None:
-    """A text that keeps the marked template and the values it was made from (a ``Phrase``
-    of the relocation texts) in the page's language: the template translated, the values
-    that are phrases too translated, other values (names, years) as they are."""
-    template = getattr(text, "template", None)
-    if template is None:
-        return None
-    values = {
-        k: (_phrase(v) or translate(v)) if hasattr(v, "template") else v
-        for k, v in getattr(text, "values", {}).items()
-    }
-    english = translate(template)
-    return english % values if values else english
-
-
-def _filled(text: str) -> str | None:
-    """A text filled in from a marked template (``indicators.rules.model.fill``, where the
-    rules have it) in the page's language."""
-    from indicators.rules import model
-
-    filled = getattr(model, "FILLED", {}).get(text)
-    if filled is None:
-        return None
-    template, values = filled
-    return translate(template) % {k: number(v, None, "en") for k, v in values.items()}
 
 
 def _criterion_label(label_da: str, indicator: str, lang: str):
     """A criterion's name in ``lang``: its translation, else the indicator's English name."""
     if lang == "da":
         return label_da
-    english = _filled(label_da) or translate(label_da)
+    english = say(label_da)
     if english != label_da:
         return english
     return CATALOGUE[indicator].label_en if indicator in CATALOGUE else ui_text(label_da, lang)

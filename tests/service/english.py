@@ -94,7 +94,7 @@ def visible_text(page: str) -> str:
 def danish_found(page: str, texts: set[str] | None = None) -> list[str]:
     """The Danish UI texts that occur in the page's visible text as whole words
     ("Område" is not in "Områdekort")."""
-    text = visible_text(page)
+    text = re.sub(r"https?://\S+", " ", visible_text(page))  # an address is not prose
     texts = danish_ui_texts() if texts is None else texts
     return sorted(t for t in texts if re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text))
 
@@ -117,4 +117,5 @@ DANISH_WORDS = frozenset(
 def danish_words(page: str) -> list[str]:
     """The Danish words (from :data:`DANISH_WORDS`) in the page's visible text outside
     ``lang="da"`` elements."""
-    return [w for w in re.findall(r"\w+", visible_text(page)) if w.lower() in DANISH_WORDS]
+    text = re.sub(r"https?://\S+", " ", visible_text(page))
+    return [w for w in re.findall(r"\w+", text) if w.lower() in DANISH_WORDS]

@@ -190,9 +190,8 @@ def test_english_early_warning_sentences(demo_store_file, monkeypatch):
     """The early-warning cells (no area of the demo data has criteria values to compare):
     a warning with its criteria, no movement, and a comparison-year note, in English."""
     import service.pages.flows as pages
-    from geo.i18n import N_
+    from geo.i18n import N_, Phrase
     from geo.relocation.analyses import _keep_phrases
-    from geo.relocation.phrase import Phrase
 
     def rows(flows, store, *, year=None):
         base = {
@@ -212,7 +211,7 @@ def test_english_early_warning_sentences(demo_store_file, monkeypatch):
             "warning_reason": None,
             "movers": 40,
         }  # fmt: skip
-        change = {"criterion": "x", "label": "Kriterium", "value_then": 30.0, "value_now": 42.5,
+        change = {"criterion": "x", "label": "Testkriterium", "value_then": 30.0, "value_now": 42.5,
                   "threshold": 40.0, "towards_threshold": True}  # fmt: skip
         note = Phrase(
             N_(
@@ -241,14 +240,16 @@ def test_english_early_warning_sentences(demo_store_file, monkeypatch):
         {"TESTING": True, "STORE_PATH": str(demo_store_file), "ACCESS_LOG": False}
     ).test_client()
     page = _english(flows_client, "/flytninger/modtagere")
-    assert "<strong>towards the thresholds</strong>: Kriterium (2017: 30.0, 2023: 42.5; " in page
+    assert (
+        "<strong>towards the thresholds</strong>: Testkriterium (2017: 30.0, 2023: 42.5; " in page
+    )
     assert "threshold 40.0)" in page
     assert "Comparison year 2017: the nearest list year with values (the inflow began in " in page
     assert "no movement towards the thresholds (2017–2023)" in page
     assert "40</span> / 1,200 = 3.3%" in page
     assert "Not named on the 2024 list" in page
     danish = flows_client.get("/flytninger/modtagere").get_data(as_text=True)
-    warning = "<strong>mod grænserne</strong>: Kriterium (2017: 30,0, 2023: 42,5; grænse 40,0)"
+    warning = "<strong>mod grænserne</strong>: Testkriterium (2017: 30,0, 2023: 42,5; grænse 40,0)"
     assert warning in danish
     assert "Sammenligningsår 2017: nærmeste listeår med værdier" in danish
     assert "40</span> / 1.200 = 3,3 %" in danish
