@@ -70,10 +70,11 @@ chromium:
 # fetched at run time.
 pdf-libs:
 	@{ ldconfig -p | grep -q 'libpango-1.0.so.0' && ldconfig -p | grep -q 'libpangoft2-1.0.so.0' \
+	   && ldconfig -p | grep -q 'libharfbuzz-subset.so.0' \
 	   && fc-list 2>/dev/null | grep -qi 'DejaVu Sans'; } || { \
-	  echo "installing Debian's Pango and DejaVu fonts for the PDF fact sheets"; \
+	  echo "installing Debian's Pango, HarfBuzz-Subset and DejaVu fonts for the PDF fact sheets"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig; }
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig; }
 
 # The tests read the fact sheets back with pdftotext and draw their first page with pdftoppm.
 pdf-tools:
